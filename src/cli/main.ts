@@ -1,0 +1,45 @@
+import { Command, CommanderError } from "commander";
+import { ActionableError } from "./errors/ActionableError.js";
+import { EXIT_FAILURE, EXIT_USAGE } from "./exitCodes.js";
+import { packageVersion } from "./packageVersion.js";
+import { reportInternalError } from "./reportInternalError.js";
+
+/** Builds the `llmserve` program. Each command lives in its own file under ./commands. */
+export function createProgram(): Command {
+  const program = new Command("llmserve")
+    .description("Serve reasoning LLMs from a Ray Serve LLM config file, on this machine or on a Ray cluster.")
+    .version(packageVersion(), "-V, --version", "print the llmserve version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  for (const command of commands()) program.addCommand(command);
+  return program;
+}
+
+function commands(): Command[] {
+  return [];
+}
+
+/** Entry point used by bin/llmserve.js. Never lets a stack trace reach the user. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = createProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    process.exitCode = exitCodeFor(error);
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here with exit code 0.
+    return error.exitCode === 0 ? 0 : EXIT_USAGE;
+  }
+  if (error instanceof ActionableError) {
+    process.stderr.write(`llmserve: ${error.message}\n`);
+    return error.exitCode;
+  }
+  reportInternalError(error);
+  return EXIT_FAILURE;
+}

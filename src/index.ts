@@ -1,0 +1,2 @@
+// The package's public library API. Named exports only; this is the only barrel.
+export {};

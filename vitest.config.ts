@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Engine tests load real llama.cpp models; on a 2-core CI machine running them in parallel only thrashes.
+    pool: "forks",
+    poolOptions: { forks: { singleFork: false, maxForks: 2, minForks: 1 } },
+    fileParallelism: true,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
