@@ -7,3 +7,14 @@ export type {
   ReasoningSplit,
   ReasoningStream,
 } from "./reasoning/ReasoningParser.js";
+export { resolveChatTemplateKwargs, thinkingRequested } from "./reasoning/chatTemplateKwargs.js";
+export type { ThinkingToggles } from "./reasoning/chatTemplateKwargs.js";
+export { reasoningDeltaFields, reasoningMessageFields } from "./reasoning/reasoningResponseFields.js";
+export type {
+  ReasoningFieldNames,
+  ReasoningFieldOptions,
+  ReasoningFields,
+} from "./reasoning/reasoningResponseFields.js";
+export { messagesForTemplate } from "./reasoning/messagesForTemplate.js";
+export type { ChatMessageLike } from "./reasoning/messagesForTemplate.js";
+export { promptThinkingState } from "./reasoning/promptThinkingState.js";
