@@ -87,7 +87,7 @@ function placeOne(inventory: readonly GpuInfo[], uses: Map<number, GpuUse>, requ
   if (open.length < request.gpusNeeded) {
     const holders = [...new Set(candidates.flatMap((gpu) => useOf(uses, gpu).holders))];
     const freeCount = `${open.length} of ${candidates.length}`;
-    return pending(request, "gpus_in_use", `needs ${wanted}, ${freeCount} free (the others are used by ${holders.join(", ")})`);
+    return pending(request, "gpus_in_use", `needs ${wanted}, ${freeCount} free (in use by ${holders.join(", ")})`);
   }
 
   const available = (gpu: GpuInfo): number => Math.max(0, gpu.memoryFreeBytes - useOf(uses, gpu).reservedBytes);
