@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { createGpusCommand } from "./commands/gpus.js";
 import { ActionableError } from "./errors/ActionableError.js";
 import { EXIT_FAILURE, EXIT_USAGE } from "./exitCodes.js";
 import { packageVersion } from "./packageVersion.js";
@@ -18,7 +19,7 @@ export function createProgram(): Command {
 }
 
 function commands(): Command[] {
-  return [];
+  return [createGpusCommand()];
 }
 
 /** Entry point used by bin/llmserve.js. Never lets a stack trace reach the user. */

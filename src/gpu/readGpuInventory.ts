@@ -1,0 +1,45 @@
+import { execa } from "execa";
+import type { GpuInfo } from "./GpuInfo.js";
+import { parseNvidiaSmiCsv } from "./parseNvidiaSmiCsv.js";
+
+export const NVIDIA_SMI_QUERY_ARGS = [
+  "--query-gpu=index,uuid,name,memory.total,memory.free",
+  "--format=csv,noheader,nounits",
+] as const;
+
+const NVIDIA_SMI_TIMEOUT_MS = 10_000;
+
+export type ReadGpuInventoryOptions = {
+  /**
+   * The nvidia-smi executable.
+   * Defaults to `$LLMSERVE_NVIDIA_SMI` when set (tests use it to present a fake inventory), else `nvidia-smi` on PATH.
+   */
+  nvidiaSmiPath?: string;
+  /** Defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Defaults to 10 s; a hung driver must not hang the controller. */
+  timeoutMs?: number;
+};
+
+/**
+ * The machine's NVIDIA GPUs. `[]` means CPU only: no nvidia-smi, a driver that does not answer, a non-zero exit or
+ * output without GPU rows all count as "no GPUs", never as an error.
+ */
+export async function readGpuInventory(options: ReadGpuInventoryOptions = {}): Promise<GpuInfo[]> {
+  const env = options.env ?? process.env;
+  const fromEnv = env["LLMSERVE_NVIDIA_SMI"];
+  const command = options.nvidiaSmiPath ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : "nvidia-smi");
+  try {
+    const result = await execa(command, [...NVIDIA_SMI_QUERY_ARGS], {
+      reject: false,
+      timeout: options.timeoutMs ?? NVIDIA_SMI_TIMEOUT_MS,
+      env: { ...env, LC_ALL: "C" },
+      extendEnv: false,
+      stdin: "ignore",
+    });
+    if (result.exitCode !== 0 || typeof result.stdout !== "string") return [];
+    return parseNvidiaSmiCsv(result.stdout);
+  } catch {
+    return [];
+  }
+}
