@@ -162,11 +162,17 @@ function networkError(error: unknown, where: string, what: string, timeoutMs: nu
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
     return new RayDashboardError("unreachable", `Cannot reach the Ray dashboard at ${where}: host not found (${code}).`);
   }
-  if (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "UND_ERR_INFO" || code === "HPE_INVALID_CONSTANT") {
+  if (name === "HTTPParserError" || code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code?.startsWith("HPE_") === true) {
     return new RayDashboardError(
       "not-dashboard",
-      `${where} closed the connection or did not speak HTTP (${code}): it is not a Ray dashboard. Pass the dashboard's ` +
-        "http:// address (port 8265 by default).",
+      `${where} closed the connection or did not answer in HTTP: it is not a Ray dashboard. Pass the dashboard's ` +
+        "http:// address (port 8265 by default); an https:// dashboard needs an https:// address.",
+    );
+  }
+  if (code?.startsWith("ERR_SSL") === true || code === "EPROTO" || code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE") {
+    return new RayDashboardError(
+      "unreachable",
+      `Cannot reach the Ray dashboard at ${where}: the TLS handshake failed (${code}). Use http:// if the dashboard does not serve HTTPS.`,
     );
   }
   const reason = code ?? (error instanceof Error ? error.message : String(error));
