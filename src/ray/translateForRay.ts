@@ -1,4 +1,4 @@
-import { LLMSERVE_ONLY_KEYS, RAY_LLM_IMPORT_PATH } from "./llmserveOnlyKeys.js";
+import { DROPPED_KEY_NOTES, LLMSERVE_ONLY_KEYS, RAY_LLM_IMPORT_PATH } from "./llmserveOnlyKeys.js";
 
 /** A JSON object as the YAML file holds it. */
 export type JsonObject = { [key: string]: unknown };
@@ -40,6 +40,10 @@ export function translateForRay(file: object): RayTranslation {
   config.applications = (file["applications"] as unknown[]).map((app, index) =>
     translateApplication(app, `applications[${index}]`, droppedPaths),
   );
+  for (const key of new Set(droppedPaths.map((path) => path.slice(path.lastIndexOf(".") + 1)))) {
+    const note = DROPPED_KEY_NOTES[key];
+    if (note !== undefined) notes.push(note);
+  }
   return { config, droppedPaths, notes };
 }
 

@@ -80,9 +80,17 @@ describe("translateForRay on llmserve files", () => {
     const chat = (config.applications[0]?.["args"] as { llm_configs: Array<Record<string, unknown>> }).llm_configs[0];
     expect(chat?.["engine_kwargs"]).toEqual({ reasoning_parser: "qwen3", default_chat_template_kwargs: { enable_thinking: true } });
     expect(droppedPaths).toEqual([
+      "http_options.api_key_env",
       "applications[0].args.llm_configs[0].model_loading_config.gguf_source",
+      "applications[0].args.llm_configs[0].engine_kwargs.reasoning_field",
       "applications[1].args.llm_configs[0].model_loading_config.gguf_source",
     ]);
+    expect(config["http_options"]).toEqual({});
+  });
+
+  it("should warn that the cluster app has no API key when api_key_env is dropped", async () => {
+    const { notes } = translateForRay(await readConfigForRay(join(LLMSERVE, "multi-model-paths.yaml")));
+    expect(notes).toContainEqual(expect.stringMatching(/api_key_env .* accepts requests without a key/));
   });
 
   it("should keep the user's http_options.host and explain Ray's 0.0.0.0 default when it is unset", () => {
