@@ -1,4 +1,6 @@
 import { Command, CommanderError } from "commander";
+import { buildCommand } from "./commands/buildCommand.js";
+import { deployCommand } from "./commands/deployCommand.js";
 import { ActionableError } from "./errors/ActionableError.js";
 import { EXIT_FAILURE, EXIT_USAGE } from "./exitCodes.js";
 import { packageVersion } from "./packageVersion.js";
@@ -18,7 +20,7 @@ export function createProgram(): Command {
 }
 
 function commands(): Command[] {
-  return [];
+  return [deployCommand(), buildCommand()];
 }
 
 /** Entry point used by bin/llmserve.js. Never lets a stack trace reach the user. */

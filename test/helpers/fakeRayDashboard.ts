@@ -22,6 +22,8 @@ export interface FakeRayDashboardOptions {
   deployingPolls?: number;
   /** Applications that end DEPLOY_FAILED with this message (a replica that failed to start). */
   failApplications?: Record<string, string>;
+  /** Answer every PUT with 400 and this text (a Ray version whose schema rejects the config); `{body}` is replaced by the body. */
+  rejectPut?: string;
 }
 
 export interface RecordedRequest {
@@ -134,6 +136,7 @@ export async function startFakeRayDashboard(options: FakeRayDashboardOptions = {
   };
 
   const put = (res: ServerResponse, body: string): void => {
+    if (options.rejectPut !== undefined) return send(res, 400, "text/plain", options.rejectPut.replace("{body}", body));
     let config: unknown;
     try {
       config = JSON.parse(body);
