@@ -1,2 +1,15 @@
 // The package's public library API. Named exports only; this is the only barrel.
-export {};
+export { loadConfigFile } from "./config/loadConfigFile.js";
+export { formatDiagnostic } from "./config/formatDiagnostic.js";
+export type { Diagnostic } from "./config/Diagnostic.js";
+export type {
+  ConfigLoadResult,
+  ConfigTarget,
+  LoadConfigOptions,
+  ResolvedApplication,
+  ResolvedAutoscalingConfig,
+  ResolvedConfig,
+  ResolvedHttpOptions,
+  ResolvedLlmConfig,
+} from "./config/ResolvedConfig.js";
+export type * from "./config/generated/schemaTypes.js";
