@@ -31,6 +31,7 @@ describe("LLMSERVE_ONLY_KEYS", () => {
         marked.push([scope as string, key]);
       }
     }
+    expect(marked.length).toBeGreaterThan(0);
     for (const [scope, key] of marked) {
       expect(LLMSERVE_ONLY_KEYS[scope as keyof typeof LLMSERVE_ONLY_KEYS], `${scope}.${key}`).toContain(key);
     }

@@ -1,14 +1,22 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readConfigForRay } from "../../../src/ray/readConfigForRay.js";
+import { loadConfigFile } from "../../../src/config/loadConfigFile.js";
 import { translateForRay } from "../../../src/ray/translateForRay.js";
 import { REPO_ROOT } from "../../helpers/cli.js";
 import { rayServeConfigErrors } from "../../helpers/rayServeSchema.js";
 
 const DOCS = join(REPO_ROOT, "test", "fixtures", "ray", "docs");
 const LLMSERVE = join(REPO_ROOT, "test", "fixtures", "ray", "llmserve");
+const EXAMPLES = join(REPO_ROOT, "examples");
 const yamlIn = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith(".yaml"));
+
+/** The file as written, llm_configs paths inlined, after it validated for Ray: what deploy translates. */
+async function readConfigForRay(path: string): Promise<Record<string, unknown>> {
+  const { config, diagnostics } = await loadConfigFile(path, { target: "ray" });
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return structuredClone(config?.rawFile) as unknown as Record<string, unknown>;
+}
 
 describe("translateForRay on Ray's documented LLM config files", () => {
   it.each(yamlIn(DOCS))("should keep %s exactly as Ray documents it", async (name) => {
@@ -29,6 +37,22 @@ describe("translateForRay on Ray's documented LLM config files", () => {
       accelerator_type: "A10G",
       deployment_config: { autoscaling_config: { min_replicas: 1, max_replicas: 2 } },
     });
+  });
+});
+
+describe("translateForRay on the examples", () => {
+  const rayExamples = yamlIn(EXAMPLES).filter((name) => name !== "qwen3-0.6b-cpu.yaml");
+
+  it.each(rayExamples)("should turn examples/%s into a config Ray's schema accepts, without llmserve's keys", async (name) => {
+    const { config } = translateForRay(await readConfigForRay(join(EXAMPLES, name)));
+    expect(rayServeConfigErrors(config)).toEqual([]);
+    expect(JSON.stringify(config)).not.toMatch(/gguf_source|reasoning_field|api_key_env/);
+  });
+
+  it("should leave the CPU-only example to the Ray target's validation, which refuses it", async () => {
+    const { config, diagnostics } = await loadConfigFile(join(EXAMPLES, "qwen3-0.6b-cpu.yaml"), { target: "ray" });
+    expect(config).toBeUndefined();
+    expect(diagnostics.map((d) => d.path)).toContain("applications[0].args.llm_configs[0].accelerator_type");
   });
 });
 
