@@ -33,7 +33,10 @@ export function translateForRay(file: object): RayTranslation {
   const config = without(file, LLMSERVE_ONLY_KEYS.root, "", droppedPaths) as RayServeDeployConfig;
 
   if (isObject(config["http_options"])) {
-    config["http_options"] = without(config["http_options"], LLMSERVE_ONLY_KEYS.httpOptions, "http_options", droppedPaths);
+    const httpOptions = without(config["http_options"], LLMSERVE_ONLY_KEYS.httpOptions, "http_options", droppedPaths);
+    // An http_options left empty by the drop says nothing to Ray; leave it out rather than send `{}`.
+    if (Object.keys(httpOptions).length === 0 && Object.keys(config["http_options"]).length > 0) delete config["http_options"];
+    else config["http_options"] = httpOptions;
   }
   notes.push(...hostNotes(config["http_options"]));
 

@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { stringify } from "yaml";
 import { ActionableError } from "../errors/ActionableError.js";
 import { DEFAULT_DASHBOARD_ADDRESS, resolveDashboardAddress } from "../../ray/dashboardAddress.js";
+import { RayDashboardError } from "../../ray/errors/RayDashboardError.js";
 import { prepareRayConfig } from "../../ray/prepareRayConfig.js";
 import { rayDeploy } from "../../ray/rayDeploy.js";
 import type { RayServeStatus } from "../../ray/rayStatus.js";
@@ -40,6 +41,7 @@ export function deployCommand(): Command {
         return;
       }
       const address = resolveDashboardAddress(options.address, process.env, DEFAULT_DASHBOARD_ADDRESS) as URL;
+      const usedDefault = resolveDashboardAddress(options.address, process.env) === undefined;
       const waitTimeoutMs = Number(options.waitTimeout) * 1000;
       if (!Number.isFinite(waitTimeoutMs) || waitTimeoutMs <= 0) {
         throw new ActionableError(`--wait-timeout must be a positive number of seconds (got '${options.waitTimeout}')`, 2);
@@ -55,6 +57,11 @@ export function deployCommand(): Command {
           if (line !== lastLine) err(`llmserve: ${line}`);
           lastLine = line;
         },
+      }).catch((error: unknown) => {
+        if (usedDefault && error instanceof RayDashboardError && (error.kind === "connection-refused" || error.kind === "unreachable")) {
+          throw new RayDashboardError(error.kind, `${error.message} (No --address or $RAY_DASHBOARD_ADDRESS was given, so llmserve tried Ray's default.)`);
+        }
+        throw error;
       });
       for (const warning of result.warnings) err(`llmserve: warning: ${warning}`);
       if (result.removedApplications.length > 0) {

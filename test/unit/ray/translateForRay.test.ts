@@ -109,7 +109,7 @@ describe("translateForRay on llmserve files", () => {
       "applications[0].args.llm_configs[0].engine_kwargs.reasoning_field",
       "applications[1].args.llm_configs[0].model_loading_config.gguf_source",
     ]);
-    expect(config["http_options"]).toEqual({});
+    expect(config["http_options"]).toBeUndefined();
   });
 
   it("should warn that the cluster app has no API key when api_key_env is dropped", async () => {
