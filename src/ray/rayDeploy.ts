@@ -60,7 +60,13 @@ export async function rayDeploy(
     options.onStatus?.(status);
     result.status = status;
     const current = applications.map((name) => ({ name, app: details.applications[name] }));
-    const applied = current.every(({ name, app }) => app !== undefined && isApplied(app.deployed_app_config, config, name));
+    const applied = current.every(
+      ({ name, app }) =>
+        app !== undefined &&
+        (isApplied(app.deployed_app_config, config, name) ||
+          before.applications[name] === undefined ||
+          app.last_deployed_time_s !== before.applications[name]?.last_deployed_time_s),
+    );
     if (applied && current.some(({ app }) => FAILED_STATUSES.has(String(app?.status)))) return { ...result, outcome: "failed" };
     if (applied && current.every(({ app }) => app?.status === "RUNNING")) return { ...result, outcome: "running" };
     if (Date.now() >= deadline) return { ...result, outcome: "timed-out" };
@@ -68,7 +74,10 @@ export async function rayDeploy(
   }
 }
 
-/** Whether Ray reports the config we sent as the application's deployed config (not the previous one). */
+/**
+ * Whether Ray reports the config we sent as the application's deployed config (not the previous one). Ray may
+ * normalise what it stores, so a new application or a changed last_deployed_time_s also counts as applied.
+ */
 function isApplied(deployed: unknown, config: RayServeDeployConfig, name: string): boolean {
   const sent = config.applications.find((app) => (app["name"] ?? "default") === name);
   return deployed === undefined || deployed === null || canonical(deployed) === canonical(sent);
