@@ -19,7 +19,7 @@ import { resolveConfig } from "./resolveConfig.js";
 import { schemaFindings } from "./schemaFindings.js";
 import { uniquenessFindings } from "./uniquenessFindings.js";
 
-const ROOT_WHAT = "a mapping with 'applications' (a Ray Serve config file)";
+const ROOT_WHAT = "a mapping with an 'applications' list";
 
 /**
  * Reads, parses, validates and resolves an llmserve config file. Never throws for anything in the file: every

@@ -51,7 +51,7 @@ function toFinding(error: ErrorObject, root: unknown): Finding {
       return { ...errorAt([...segments, key], `missing required key '${key}'`, "key"), positionAt: segments };
     }
     case "type":
-      return errorAt(segments, `${name} must be ${describeTypes(params["type"] as string | string[])} (got ${got})`);
+      return errorAt(segments, `${name} must be ${describeTypes(params["type"] as string | string[])} (got ${got})${quoteHint(params["type"], error.data)}`);
     case "enum": {
       const allowed = (params["allowedValues"] as unknown[]) ?? [];
       return errorAt(segments, `${name} must be one of ${listValues(allowed)} (got ${got})${suggestion(error.data, allowed)}`);
@@ -60,6 +60,9 @@ function toFinding(error: ErrorObject, root: unknown): Finding {
       return errorAt(segments, constMessage(name, params["allowedValue"], got));
     case "anyOf":
     case "oneOf": {
+      if (segments.at(-2) === "llm_configs") {
+        return errorAt(segments, `each llm_configs entry must be an LLMConfig mapping or the path of a YAML file holding one (got ${got})`);
+      }
       const branches = (error.schema as SchemaNode[] | undefined) ?? [];
       const allowedValues = branches.flatMap((b) => resolveRef(b).enum ?? []);
       return errorAt(segments, `${name} must be ${anyOfWords(branches)} (got ${got})${suggestion(error.data, allowedValues)}`);
@@ -80,6 +83,12 @@ function toFinding(error: ErrorObject, root: unknown): Finding {
     default:
       return errorAt(segments, `${name} ${error.message ?? "is invalid"}`);
   }
+}
+
+/** YAML reads `4` and `true` as a number and a boolean; where a string is wanted, say how to keep it one. */
+function quoteHint(expected: unknown, value: unknown): string {
+  if (expected !== "string" || (typeof value !== "number" && typeof value !== "boolean")) return "";
+  return `; quote it to make it a string: "${String(value)}"`;
 }
 
 function unknownKeyMessage(key: string, objectSchema: SchemaNode): string {
