@@ -25,7 +25,12 @@ export function replicaFindings(root: unknown): Finding[] {
       );
     }
     if (deployment["max_queued_requests"] === 0) {
-      findings.push(errorAt([...base, "max_queued_requests"], "max_queued_requests must be -1 (unlimited) or a positive integer (got 0)"));
+      findings.push(
+        errorAt(
+          [...base, "max_queued_requests"],
+          "max_queued_requests must be -1 (unlimited) or a positive integer (got 0)",
+        ),
+      );
     }
     if (autoscaling !== undefined) findings.push(...autoscalingFindings(autoscaling, [...base, "autoscaling_config"]));
   }
@@ -50,10 +55,20 @@ function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string
   }
   if (isInteger(initial)) {
     if (isInteger(min) && initial < min) {
-      findings.push(errorAt([...base, "initial_replicas"], `initial_replicas (${initial}) is less than min_replicas (${shown(min, minSet)})`));
+      findings.push(
+        errorAt(
+          [...base, "initial_replicas"],
+          `initial_replicas (${initial}) is less than min_replicas (${shown(min, minSet)})`,
+        ),
+      );
     }
     if (isInteger(max) && initial > max) {
-      findings.push(errorAt([...base, "initial_replicas"], `initial_replicas (${initial}) is greater than max_replicas (${shown(max, maxSet)})`));
+      findings.push(
+        errorAt(
+          [...base, "initial_replicas"],
+          `initial_replicas (${initial}) is greater than max_replicas (${shown(max, maxSet)})`,
+        ),
+      );
     }
   }
   return findings;
