@@ -41,19 +41,12 @@ describe("translateForRay on Ray's documented LLM config files", () => {
 });
 
 describe("translateForRay on the examples", () => {
-  const rayExamples = yamlIn(EXAMPLES).filter((name) => name !== "qwen3-0.6b-cpu.yaml");
-
-  it.each(rayExamples)("should turn examples/%s into a config Ray's schema accepts, without llmserve's keys", async (name) => {
+  it.each(yamlIn(EXAMPLES))("should turn examples/%s into a config Ray's schema accepts, without llmserve's keys", async (name) => {
     const { config } = translateForRay(await readConfigForRay(join(EXAMPLES, name)));
     expect(rayServeConfigErrors(config)).toEqual([]);
     expect(JSON.stringify(config)).not.toMatch(/gguf_source|reasoning_field|api_key_env/);
   });
 
-  it("should leave the CPU-only example to the Ray target's validation, which refuses it", async () => {
-    const { config, diagnostics } = await loadConfigFile(join(EXAMPLES, "qwen3-0.6b-cpu.yaml"), { target: "ray" });
-    expect(config).toBeUndefined();
-    expect(diagnostics.map((d) => d.path)).toContain("applications[0].args.llm_configs[0].accelerator_type");
-  });
 });
 
 describe("translateForRay on llmserve files", () => {
