@@ -6,7 +6,7 @@ import { ActionableError } from "./errors/ActionableError.js";
 import { EXIT_FAILURE, EXIT_USAGE } from "./exitCodes.js";
 import { packageVersion } from "./packageVersion.js";
 import { reportInternalError } from "./reportInternalError.js";
-import { validateCommand } from "./commands/validateCommand.js";
+import { validateCommand } from "./commands/validate.js";
 
 /** Builds the `llmserve` program. Each command lives in its own file under ./commands. */
 export function createProgram(): Command {

@@ -2,6 +2,7 @@ import type { ConfigTarget } from "./ResolvedConfig.js";
 import { configSchema, resolveRef } from "./configSchema.js";
 import { didYouMean } from "./didYouMean.js";
 import { errorAt, warningAt, type Finding } from "./Finding.js";
+import { ignoredEngineArgumentMessage } from "./ignoredKeyFindings.js";
 import { VLLM_ENGINE_ARG_NAMES } from "./vllmEngineArgNames.js";
 import { isInteger, llmConfigsOf, recordAt } from "./walkConfig.js";
 import { ownValue } from "./ownValue.js";
@@ -33,12 +34,7 @@ export function engineKwargsFindings(root: unknown, target: ConfigTarget): Findi
         continue;
       } else if (VLLM_ENGINE_ARG_NAMES.includes(key)) {
         if (target === "local") {
-          findings.push(
-            warningAt(
-              [...base, key],
-              `engine argument '${key}' is a vLLM setting that llmserve's llama.cpp engine does not use; ignored locally`,
-            ),
-          );
+          findings.push(warningAt([...base, key], ignoredEngineArgumentMessage(key)));
         }
       } else {
         const guess = didYouMean(key, known);

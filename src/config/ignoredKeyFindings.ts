@@ -47,6 +47,11 @@ function visit(
 
 function ignoredMessage(key: string, engineArgument: boolean): string {
   return engineArgument
-    ? `engine argument '${key}' is a vLLM setting that llmserve's llama.cpp engine does not use; ignored locally`
+    ? ignoredEngineArgumentMessage(key)
     : `'${key}' is a Ray setting that llmserve does not use on one machine; ignored locally`;
+}
+
+/** The warning for a vLLM engine argument that the llama.cpp engine does not use. */
+export function ignoredEngineArgumentMessage(key: string): string {
+  return `engine argument '${key}' is a vLLM setting that llmserve's llama.cpp engine does not use; ignored locally`;
 }

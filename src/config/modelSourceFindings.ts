@@ -81,12 +81,7 @@ function ggufFindings(kind: ModelSourceKind, segments: PathSegment[], target: Co
       }
       return [];
     case "bad-hf":
-      return [
-        errorAt(
-          segments,
-          `${key} '${kind.uri}' is not a GGUF source: write hf:owner/repo/file.gguf or hf:owner/repo:QUANT (e.g. hf:Qwen/Qwen3-0.6B-GGUF:Q8_0)`,
-        ),
-      ];
+      return [errorAt(segments, badHfMessage(`${key} '${kind.uri}'`))];
     case "hf-repo":
       if (/-GGUF$/i.test(kind.repo))
         return [
@@ -112,10 +107,14 @@ function noGgufMessage(kind: ModelSourceKind): string {
     return `${kind.repo} holds safetensors weights; add a GGUF source such as ${suggestedGgufSource(kind.repo)} as model_loading_config.gguf_source`;
   }
   if (kind.kind === "bad-hf") {
-    return `'${kind.uri}' is not a GGUF source: write hf:owner/repo/file.gguf or hf:owner/repo:QUANT (e.g. hf:Qwen/Qwen3-0.6B-GGUF:Q8_0)`;
+    return badHfMessage(`'${kind.uri}'`);
   }
   const text = kind.kind === "other" ? kind.text : kind.kind === "bucket" ? kind.uri : "";
   return `'${text}' is not a GGUF model; llmserve runs GGUF files: add model_loading_config.gguf_source (${GGUF_FORMS})`;
+}
+
+function badHfMessage(subject: string): string {
+  return `${subject} is not a GGUF source: write hf:owner/repo/file.gguf or hf:owner/repo:QUANT (e.g. hf:Qwen/Qwen3-0.6B-GGUF:Q8_0)`;
 }
 
 function isFile(path: string): boolean {

@@ -39,7 +39,7 @@ export function parseYamlWithPositions(
     // PyYAML's safe_load refuses unknown tags, so Ray would too.
     problems.push(toProblem(warning, warning.code === "TAG_RESOLVE_FAILED" ? "error" : "warning", text, lineCounter));
   }
-  if (problems.some((p) => p.severity === "error")) return { ok: false, problems };
+  if (problems.some((p) => p.severity === "error")) return { ok: false, problems: capSyntaxErrors(problems) };
 
   if (doc.contents === null) {
     return {
@@ -83,6 +83,22 @@ function nodeKind(node: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "string") return `a string`;
   return `a ${typeof value}`;
+}
+
+/** Most YAML syntax errors reported: past the first few they are echoes of one broken line. */
+const MAX_SYNTAX_ERRORS = 5;
+
+function capSyntaxErrors(problems: YamlProblem[]): YamlProblem[] {
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length <= MAX_SYNTAX_ERRORS) return problems;
+  const kept = errors.slice(0, MAX_SYNTAX_ERRORS);
+  const last = kept[kept.length - 1]!;
+  const more = errors.length - MAX_SYNTAX_ERRORS;
+  kept.push({
+    ...last,
+    message: `${more} more YAML syntax error${more === 1 ? "" : "s"} after this one; fix the first ones, the rest usually follow from them`,
+  });
+  return kept;
 }
 
 /** YAML 1.1 as Ray's PyYAML reads it, with positions, duplicate keys as errors and merge keys (`<<`). */

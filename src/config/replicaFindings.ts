@@ -37,6 +37,10 @@ export function replicaFindings(root: unknown): Finding[] {
   return findings;
 }
 
+function isCount(value: unknown, minimum: number): value is number {
+  return isInteger(value) && value >= minimum;
+}
+
 function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string | number)[]): Finding[] {
   const findings: Finding[] = [];
   const minSet = autoscaling["min_replicas"] !== undefined;
@@ -44,6 +48,8 @@ function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string
   const min = minSet ? autoscaling["min_replicas"] : DEFAULT_MIN_REPLICAS;
   const max = maxSet ? autoscaling["max_replicas"] : DEFAULT_MAX_REPLICAS;
   const initial = autoscaling["initial_replicas"];
+  // Out-of-range counts are reported by the schema; comparing them as well would only add noise.
+  if (!isCount(min, 0) || !isCount(max, 1) || (initial !== undefined && !isCount(initial, 0))) return findings;
   const shown = (value: number, set: boolean) => (set ? `${value}` : `${value}, the default`);
   if (isInteger(min) && isInteger(max) && min > max) {
     findings.push(

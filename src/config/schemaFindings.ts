@@ -33,7 +33,18 @@ function dropBranchNoise(errors: readonly ErrorObject[]): ErrorObject[] {
     }
     if (picked) dropped.add(error);
   }
+  // A value of the wrong type also fails its enum, range or pattern: the type error says it all.
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type" && !dropped.has(e)).map((e) => e.instancePath));
+  for (const error of errors) {
+    if (error.keyword !== "type" && typeErrorAt.has(error.instancePath) && !isContainerKeyword(error.keyword))
+      dropped.add(error);
+  }
   return errors.filter((error) => !dropped.has(error));
+}
+
+/** Keywords whose errors are about a mapping's keys, reported at the mapping's own path. */
+function isContainerKeyword(keyword: string): boolean {
+  return keyword === "required" || keyword === "additionalProperties";
 }
 
 function toFinding(error: ErrorObject, root: unknown): Finding {
