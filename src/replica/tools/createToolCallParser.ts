@@ -1,3 +1,4 @@
+import { collectToolCallDeltas } from "./collectToolCallDeltas.js";
 import { createTaggedToolCallStream } from "./createTaggedToolCallStream.js";
 import { createWholeOutputToolCallStream } from "./createWholeOutputToolCallStream.js";
 import { deepseekV3ToolCallFormat } from "./deepseekV3ToolCallParser.js";
@@ -6,7 +7,7 @@ import { llama3JsonToolCallFormat } from "./llama3JsonToolCallParser.js";
 import { mistralToolCallFormat } from "./mistralToolCallParser.js";
 import { pythonicToolCallFormat } from "./pythonicToolCallParser.js";
 import { UnknownToolCallParserError } from "./UnknownToolCallParserError.js";
-import type { ToolCallDelta, ToolCallExtraction, ToolCallParser, ToolCallStream } from "./ToolCallTypes.js";
+import type { ToolCallExtraction, ToolCallParser, ToolCallStream } from "./ToolCallTypes.js";
 
 const STREAM_FACTORIES: Readonly<Record<string, () => ToolCallStream>> = {
   hermes: () => createTaggedToolCallStream(hermesToolCallFormat),
@@ -31,23 +32,7 @@ export function createToolCallParser(name: string): ToolCallParser {
     stream: factory,
     extract(content: string): ToolCallExtraction {
       const stream = factory();
-      return collect([stream.push(content), stream.end()]);
+      return collectToolCallDeltas([stream.push(content), stream.end()]);
     },
   };
-}
-
-function collect(deltas: readonly ToolCallDelta[]): ToolCallExtraction {
-  let content = "";
-  const toolCalls: ToolCallExtraction["toolCalls"] = [];
-  for (const delta of deltas) {
-    content += delta.content ?? "";
-    for (const chunk of delta.toolCalls) {
-      if (chunk.id !== undefined) {
-        toolCalls.push({ id: chunk.id, type: "function", function: { name: chunk.function.name ?? "", arguments: "" } });
-      }
-      const call = toolCalls[chunk.index];
-      if (call !== undefined) call.function.arguments += chunk.function.arguments;
-    }
-  }
-  return { content: content.length > 0 ? content : null, toolCalls };
 }

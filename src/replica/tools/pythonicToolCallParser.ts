@@ -1,4 +1,5 @@
 import { classifyByPrefix, type WholeOutputToolCallFormat } from "./createWholeOutputToolCallStream.js";
+import { stringifyArguments } from "./stringifyArguments.js";
 import type { ParsedToolCall } from "./ToolCallTypes.js";
 
 const PYTHON_START = "<|python_start|>";
@@ -60,7 +61,7 @@ class PythonLiteralReader {
       this.expect("=");
       args[key] = this.readValue();
     }
-    return { name, arguments: JSON.stringify(args) };
+    return { name, arguments: stringifyArguments(args) };
   }
 
   private readValue(): unknown {

@@ -1,3 +1,4 @@
+import { stringifyArguments } from "./stringifyArguments.js";
 import type { ParsedToolCall } from "./ToolCallTypes.js";
 
 /**
@@ -14,9 +15,9 @@ export function toParsedToolCall(value: unknown): ParsedToolCall | undefined {
   if (typeof args === "string") {
     // Some models emit the arguments as a JSON string; keep it when it decodes to an object.
     const decoded = parseJson(args);
-    return isPlainObject(decoded) ? { name, arguments: JSON.stringify(decoded) } : undefined;
+    return isPlainObject(decoded) ? { name, arguments: stringifyArguments(decoded) } : undefined;
   }
-  return isPlainObject(args) ? { name, arguments: JSON.stringify(args) } : undefined;
+  return isPlainObject(args) ? { name, arguments: stringifyArguments(args) } : undefined;
 }
 
 /** JSON.parse that returns undefined instead of throwing. */

@@ -69,7 +69,7 @@ describe("hermes tool-call parser", () => {
     expect(chunks).toHaveLength(2);
     expect(chunks[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_weather", arguments: "" } });
     expect(chunks[0]?.id).toMatch(/^call_/);
-    expect(chunks[1]).toEqual({ index: 0, function: { arguments: '{"city":"Paris"}' } });
+    expect(chunks[1]).toEqual({ index: 0, function: { arguments: '{"city": "Paris"}' } });
     expect(stream.toolCallCount).toBe(1);
   });
 
