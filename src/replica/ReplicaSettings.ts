@@ -31,6 +31,10 @@ export interface ReplicaSettings {
   readonly sequences: number;
   /** Context size per sequence (`max_model_len`); undefined = min(model's trained context, 4096). */
   readonly contextSize: number | undefined;
+  /** Tokens per decode batch (`max_num_batched_tokens`); undefined = node-llama-cpp's default. */
+  readonly batchSize: number | undefined;
+  /** `engine_kwargs.chat_template` (already read when it named a file): replaces the GGUF's template. */
+  readonly chatTemplate: string | undefined;
   /** Requests allowed to wait for a free sequence; one more is answered 503. */
   readonly maxQueuedRequests: number;
   /** vLLM reasoning parser name (`engine_kwargs.reasoning_parser`), or undefined for raw text content. */

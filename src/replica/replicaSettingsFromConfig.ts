@@ -1,5 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { llmserveHome } from "../llmserveHome.js";
 import type { ReasoningFieldChoice, ReplicaGpuChoice, ReplicaSettings } from "./ReplicaSettings.js";
 
@@ -34,7 +35,7 @@ const DEFAULT_GRACEFUL_SHUTDOWN_S = 20;
  *
  * llmserve-only knobs come from environment variables (the llm_config's `runtime_env.env_vars` first, then the
  * process environment) so the same file deploys unchanged to Ray: `LLMSERVE_THREADS`, `LLMSERVE_SEQUENCES`,
- * `LLMSERVE_REASONING_FIELD` (both | reasoning | reasoning_content), `LLMSERVE_GPU` (auto | cuda | vulkan | off).
+ * `LLMSERVE_REASONING_FIELD` (overrides `engine_kwargs.reasoning_field`), `LLMSERVE_GPU` (auto | cuda | vulkan | off).
  */
 export function replicaSettingsFromConfig(
   config: ReplicaConfigSource,
@@ -72,9 +73,11 @@ export function replicaSettingsFromConfig(
       positiveInt(lookup("LLMSERVE_THREADS")) ?? Math.max(1, Math.floor(availableParallelism() / initialReplicas)),
     sequences,
     contextSize: positiveInt(engineKwargs["max_model_len"]),
+    batchSize: positiveInt(engineKwargs["max_num_batched_tokens"]),
+    chatTemplate: chatTemplate(engineKwargs["chat_template"], config.sourcePath),
     maxQueuedRequests: maxQueued !== undefined && maxQueued >= 0 ? maxQueued : DEFAULT_MAX_QUEUED,
     reasoningParser: typeof engineKwargs["reasoning_parser"] === "string" ? engineKwargs["reasoning_parser"] : undefined,
-    reasoningField: reasoningField(lookup("LLMSERVE_REASONING_FIELD")),
+    reasoningField: reasoningField(lookup("LLMSERVE_REASONING_FIELD") ?? engineKwargs["reasoning_field"]),
     defaultChatTemplateKwargs: plainObject(engineKwargs["default_chat_template_kwargs"]) ?? {},
     defaultSeed: integer(engineKwargs["seed"]),
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
@@ -105,7 +108,17 @@ function gpuChoice(fromEnv: string | undefined, acceleratorType: string | undefi
   return "auto";
 }
 
-function reasoningField(value: string | undefined): ReasoningFieldChoice {
+/** `chat_template` is the template text, or the path of a file holding it (relative to the config file). */
+function chatTemplate(value: unknown, configPath: string): string | undefined {
+  if (typeof value !== "string" || value === "") return undefined;
+  if (!value.includes("{") && !value.includes("\n")) {
+    const path = resolve(dirname(configPath), value);
+    if (existsSync(path)) return readFileSync(path, "utf8");
+  }
+  return value;
+}
+
+function reasoningField(value: unknown): ReasoningFieldChoice {
   return value === "reasoning" || value === "reasoning_content" ? value : "both";
 }
 

@@ -58,6 +58,7 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
       contextSize,
       sequences: settings.sequences,
       threads: settings.threads,
+      ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
       failedCreationRemedy: false,
     });
   } catch (error) {
@@ -68,7 +69,7 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     );
   }
   const sequences = Array.from({ length: settings.sequences }, () => context.getSequence());
-  const chatTemplate = model.fileInfo.metadata.tokenizer?.chat_template;
+  const chatTemplate = settings.chatTemplate ?? model.fileInfo.metadata.tokenizer?.chat_template;
   return {
     model,
     pool: new SequencePool(sequences, settings.maxQueuedRequests),
