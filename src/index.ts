@@ -7,3 +7,17 @@ export type {
   ReasoningSplit,
   ReasoningStream,
 } from "./reasoning/ReasoningParser.js";
+export { loadConfigFile } from "./config/loadConfigFile.js";
+export { formatDiagnostic } from "./config/formatDiagnostic.js";
+export type { Diagnostic } from "./config/Diagnostic.js";
+export type {
+  ConfigLoadResult,
+  ConfigTarget,
+  LoadConfigOptions,
+  ResolvedApplication,
+  ResolvedAutoscalingConfig,
+  ResolvedConfig,
+  ResolvedHttpOptions,
+  ResolvedLlmConfig,
+} from "./config/ResolvedConfig.js";
+export type * from "./config/generated/schemaTypes.js";
