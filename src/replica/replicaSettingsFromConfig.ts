@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { llmserveHome } from "../llmserveHome.js";
 import type { ReasoningFieldChoice, ReplicaGpuChoice, ReplicaSettings } from "./ReplicaSettings.js";
 
-/** The parts of a `ResolvedConfig` (see DESIGN.md) that a replica reads. */
+/** The parts of a `ResolvedConfig` (see DESIGN.md) that a replica reads (structural, so tests can build one). */
 export interface ReplicaConfigSource {
   readonly sourcePath: string;
 }
@@ -18,8 +18,8 @@ export interface ReplicaLlmConfigSource {
   readonly modelSource: string;
   readonly ggufSource?: string | undefined;
   readonly acceleratorType?: string | undefined;
-  readonly engineKwargs?: Readonly<Record<string, unknown>> | undefined;
-  readonly deploymentConfig?: Readonly<Record<string, unknown>> | undefined;
+  readonly engineKwargs?: object | undefined;
+  readonly deploymentConfig?: object | undefined;
   readonly initialReplicas?: number | undefined;
   readonly envVars?: Readonly<Record<string, string>> | undefined;
 }
@@ -45,8 +45,8 @@ export function replicaSettingsFromConfig(
 ): ReplicaSettings {
   const envVars = llmConfig.envVars ?? {};
   const lookup = (name: string): string | undefined => nonEmpty(envVars[name]) ?? nonEmpty(env[name]);
-  const engineKwargs = llmConfig.engineKwargs ?? {};
-  const deployment = llmConfig.deploymentConfig ?? {};
+  const engineKwargs = (llmConfig.engineKwargs ?? {}) as Readonly<Record<string, unknown>>;
+  const deployment = (llmConfig.deploymentConfig ?? {}) as Readonly<Record<string, unknown>>;
   const initialReplicas = Math.max(1, llmConfig.initialReplicas ?? 1);
 
   const sequences = clampInt(
