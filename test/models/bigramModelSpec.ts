@@ -3,15 +3,21 @@ import type { GgufFileSpec } from "../gguf/GgufFileSpec.js";
 import type { GgufTensor } from "../gguf/GgufTensor.js";
 import type { ByteLevelBpeVocabulary } from "./byteLevelBpeVocabulary.js";
 
+/** While the marker is in the context, token `at` is followed by `to` instead of its usual successor `from`. */
+export interface BigramDivergence {
+  readonly at: number;
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
  * Switches some successors while a marker token is anywhere in the context (one attention head finds it).
- * Each `promote[i]` must be used by no other token of the conditional chain as a base successor, and the
- * `demote[i]` tokens must not be needed while the marker is present.
+ * Every `to` must be nobody's usual successor (its bonus applies at every step), `at` must be the only token
+ * whose usual successor is `from`, and no `from` may be needed while the marker is present.
  */
 export interface BigramCondition {
   readonly markerTokenId: number;
-  readonly promote: readonly number[];
-  readonly demote: readonly number[];
+  readonly divergences: readonly BigramDivergence[];
 }
 
 export interface BigramModelOptions {
@@ -32,9 +38,13 @@ const EMBEDDING_LENGTH = 128;
 const FEED_FORWARD_LENGTH = 32;
 /** Target logit of the scripted successor (every other logit is 0): greedy, and still certain at temperature 2. */
 const SUCCESSOR_LOGIT = 60;
-/** With the marker present: bonus of promoted tokens, penalty of demoted ones (see the margins below). */
+/**
+ * With the marker present (where the usual successor scores about 49): every `to` gets a bonus, every `from` a
+ * penalty, and `to` gets a little more from its own `at` token so it beats the other promoted tokens there.
+ */
 const PROMOTE_LOGIT = 30;
 const DEMOTE_LOGIT = 35;
+const DIVERGENCE_LOGIT = 12;
 /** Attention score of the marker key against the constant query: softmax puts all weight on the marker. */
 const MARKER_SCORE = 40;
 
@@ -73,8 +83,12 @@ export function bigramModelSpec(options: BigramModelOptions): GgufFileSpec {
   if (condition) {
     const withFeature = classWeight * threeActive;
     if (!(withFeature - DEMOTE_LOGIT < PROMOTE_LOGIT && PROMOTE_LOGIT < withFeature - 10)) throw new Error("bigram margins");
-    for (const token of condition.promote) output[token * n + FEATURE] = PROMOTE_LOGIT / threeActive;
-    for (const token of condition.demote) output[token * n + FEATURE] = -DEMOTE_LOGIT / threeActive;
+    for (const { at, from, to } of condition.divergences) {
+      if (successorOf(at) !== from) throw new Error(`bigram divergence at ${at}: its successor is not ${from}`);
+      output[to * n + FEATURE] = PROMOTE_LOGIT / threeActive;
+      output[from * n + FEATURE] = -DEMOTE_LOGIT / threeActive;
+      output[to * n + classOfSuccessor.get(from)!] = DIVERGENCE_LOGIT / threeActive;
+    }
   }
 
   const square = (): Float32Array => new Float32Array(n * n);

@@ -1,5 +1,5 @@
 import { Template } from "@huggingface/jinja";
-import { getLlama, type Llama, type LlamaModel, type Token } from "node-llama-cpp";
+import { getLlama, type Llama, type LlamaModel, type SequenceEvaluateOptions, type Token } from "node-llama-cpp";
 
 let llamaPromise: Promise<Llama> | undefined;
 
@@ -19,14 +19,28 @@ export function renderChatTemplate(template: string, variables: Record<string, u
   return new Template(template).render({ add_generation_prompt: true, ...variables });
 }
 
-/** Greedy generation from a raw prompt (special tokens parsed) until an end-of-generation token or `maxTokens`. */
-export async function greedyTokens(model: LlamaModel, prompt: string, maxTokens = 64): Promise<{ texts: string[]; ids: Token[]; promptTokens: number }> {
-  const context = await model.createContext({ contextSize: 512, threads: 1, sequences: 1 });
+/** Sampling as an OpenAI client sends it by default (temperature 1, no top-k, top-p 1) with a fixed seed. */
+export function openAiDefaultSampling(seed: number): SequenceEvaluateOptions {
+  return { temperature: 1, topK: 0, topP: 1, minP: 0, seed };
+}
+
+/**
+ * Generation from a raw prompt (special tokens parsed) until an end-of-generation token (included) or
+ * `maxTokens`; greedy unless `sampling` says otherwise.
+ */
+export async function greedyTokens(
+  model: LlamaModel,
+  prompt: string,
+  maxTokens = 64,
+  contextSize = 512,
+  sampling: SequenceEvaluateOptions = { temperature: 0 },
+): Promise<{ texts: string[]; ids: Token[]; promptTokens: number }> {
+  const context = await model.createContext({ contextSize, threads: 1, sequences: 1 });
   try {
     const sequence = context.getSequence();
     const input = model.tokenize(prompt, true);
     const ids: Token[] = [];
-    for await (const token of sequence.evaluate(input, { temperature: 0, yieldEogToken: true })) {
+    for await (const token of sequence.evaluate(input, { ...sampling, yieldEogToken: true })) {
       ids.push(token);
       if (model.isEogToken(token) || ids.length >= maxTokens) break;
     }

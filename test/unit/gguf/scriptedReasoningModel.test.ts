@@ -10,7 +10,7 @@ import {
   SCRIPTED_THINK_ON_TEXT,
   SCRIPTED_THINK_ON_TOKENS,
 } from "../../models/scriptedReasoningScript.js";
-import { greedyTokens, loadTestModel, renderChatTemplate } from "./loadTestModel.js";
+import { greedyTokens, loadTestModel, openAiDefaultSampling, renderChatTemplate } from "./loadTestModel.js";
 
 describe("ensureScriptedReasoningModel", () => {
   let model: LlamaModel;
@@ -37,6 +37,14 @@ describe("ensureScriptedReasoningModel", () => {
     expect(prompt.endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n")).toBe(true);
     const { texts } = await greedyTokens(model, prompt);
     expect(texts).toEqual(SCRIPTED_THINK_OFF_TOKENS);
+  });
+
+  it("should follow the script with OpenAI's default sampling too (temperature 1)", async () => {
+    const prompt = renderChatTemplate(qwen3ChatTemplate, { messages });
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const { texts } = await greedyTokens(model, prompt, 64, 512, openAiDefaultSampling(seed));
+      expect(texts).toEqual(SCRIPTED_THINK_ON_TOKENS);
+    }
   });
 
   it("should continue any prompt outside the script with the answer", async () => {
