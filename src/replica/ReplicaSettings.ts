@@ -43,6 +43,12 @@ export interface ReplicaSettings {
   readonly reasoningField: ReasoningFieldChoice;
   /** `default_chat_template_kwargs`: merged under each request's `chat_template_kwargs`. */
   readonly defaultChatTemplateKwargs: Readonly<Record<string, unknown>>;
+  /** `engine_kwargs.enable_auto_tool_choice`: `tool_choice: "auto"` is allowed (vLLM's --enable-auto-tool-choice). */
+  readonly enableAutoToolChoice: boolean;
+  /** `engine_kwargs.tool_call_parser` (vLLM's name, e.g. hermes), or undefined. */
+  readonly toolCallParser: string | undefined;
+  /** Serve `/v1/embeddings` (`engine_kwargs.task: embed`, `runner: pooling` or `convert: embed`, as vLLM). */
+  readonly embeddings: boolean;
   /** `engine_kwargs.seed`: the seed used when a request gives none (undefined = random per request). */
   readonly defaultSeed: number | undefined;
   /** Request bodies larger than this get 413. */

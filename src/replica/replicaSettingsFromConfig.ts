@@ -80,6 +80,11 @@ export function replicaSettingsFromConfig(
     reasoningField: reasoningField(lookup("LLMSERVE_REASONING_FIELD") ?? engineKwargs["reasoning_field"]),
     defaultChatTemplateKwargs: plainObject(engineKwargs["default_chat_template_kwargs"]) ?? {},
     defaultSeed: integer(engineKwargs["seed"]),
+    enableAutoToolChoice: engineKwargs["enable_auto_tool_choice"] === true,
+    toolCallParser: typeof engineKwargs["tool_call_parser"] === "string" ? engineKwargs["tool_call_parser"] : undefined,
+    embeddings:
+      engineKwargs["task"] === "embed" || engineKwargs["task"] === "embedding" ||
+      engineKwargs["runner"] === "pooling" || engineKwargs["convert"] === "embed",
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     gracefulShutdownTimeoutS:
       typeof deployment["graceful_shutdown_timeout_s"] === "number"

@@ -1,4 +1,4 @@
-import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { LlamaContextSequence, LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
 import { RequestAbortedError } from "../errors/RequestAbortedError.js";
 import { createStopMatcher } from "./createStopMatcher.js";
 import { samplingOptions, type SamplingRequest } from "./samplingOptions.js";
@@ -16,6 +16,13 @@ export interface GenerateTextOptions {
   readonly signal: AbortSignal;
   /** Called with each piece of text as soon as it is final (stop strings already cut). */
   readonly onText?: ((delta: string) => void) | undefined;
+  /**
+   * A grammar (structured output, forced tool calls), resolved before each token is sampled so that it can switch
+   * on mid-generation once the reasoning has ended (see `createConstrainedSampling`).
+   */
+  readonly grammarEvaluationState?: SequenceEvaluateOptions["grammarEvaluationState"];
+  /** Called with the decoded text of each token before stop strings are applied (drives the grammar gate). */
+  readonly onPiece?: ((piece: string) => void) | undefined;
 }
 
 export interface GenerateTextResult {
@@ -53,6 +60,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
   const evaluateOptions = {
     ...samplingOptions(options.sampling, model, () => generated, options.maxTokens, options.defaultSeed),
     yieldEogToken: true,
+    grammarEvaluationState: options.grammarEvaluationState,
     contextShift: {
       strategy: (): never => {
         throw new Error("the context is full (context shift is disabled)");
@@ -76,6 +84,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
       pendingPartial = tokens;
     } else {
       pendingPartial = [];
+      options.onPiece?.(piece);
       const match = stopMatcher.push(piece);
       emit(match.text);
       if (match.stopped) {

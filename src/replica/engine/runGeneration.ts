@@ -1,6 +1,7 @@
 import type { Token } from "node-llama-cpp";
 import { OpenAIHttpError } from "../http/OpenAIHttpError.js";
 import type { GenerationParams } from "../http/parseGenerationParams.js";
+import type { ConstrainedSampling } from "../structured/createConstrainedSampling.js";
 import type { Engine } from "./Engine.js";
 import { generateText, type GenerateTextResult } from "./generateText.js";
 
@@ -23,6 +24,8 @@ export async function runGeneration(
     /** Called once a sequence is assigned, just before generation starts (streams send their headers here). */
     onStart?: () => void;
     onText?: (delta: string) => void;
+    /** A grammar applied to the content only (structured output, forced tool calls). */
+    constrained?: ConstrainedSampling;
   },
 ): Promise<RunGenerationResult> {
   const contextSize = engine.contextSize;
@@ -51,6 +54,8 @@ export async function runGeneration(
       stop: params.stop,
       signal: options.signal,
       onText: options.onText,
+      grammarEvaluationState: options.constrained?.grammarEvaluationState,
+      onPiece: options.constrained?.onText,
     });
     return { ...result, promptTokens: promptLength };
   } finally {

@@ -26,10 +26,6 @@ export function parseChatRequest(body: Record<string, unknown>): ChatRequest {
   if (tools !== undefined && tools !== null && !Array.isArray(tools)) {
     throw invalidField("tools", `'tools' must be a list (got ${describe(tools)})`);
   }
-  const responseFormat = optionalObject(body, "response_format");
-  if (responseFormat !== undefined && responseFormat["type"] !== "text") {
-    throw invalidField("response_format", `'response_format' type ${describe(responseFormat["type"])} is not supported yet; only "text"`);
-  }
   return {
     ...params,
     messages: rawMessages.map((message, index) => parseMessage(message, `messages[${index}]`)),

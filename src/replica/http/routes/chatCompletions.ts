@@ -3,6 +3,7 @@ import { tokenizePrompt } from "../../engine/tokenizePrompt.js";
 import { renderChatPrompt } from "../../prompt/renderChatPrompt.js";
 import { thinkingState } from "../../prompt/thinkingState.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
+import { createChatSampling, resolveChatConstraints } from "../chatConstraints.js";
 import { createChatOutput } from "../createChatOutput.js";
 import { createSseWriter, type SseWriter } from "../createSseWriter.js";
 import { OpenAIHttpError } from "../OpenAIHttpError.js";
@@ -20,6 +21,7 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
   const body = await readJsonBody(ctx.req, runtime.settings.maxBodyBytes);
   const request = parseChatRequest(body);
   assertModel(runtime, request.model);
+  const constraints = resolveChatConstraints(body, runtime.settings);
   const engine = readyEngine(runtime);
   const template = runtime.chatTemplate;
   if (template === undefined) {
@@ -31,27 +33,40 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
   const prompt = renderChatPrompt({
     template,
     messages: request.messages,
-    tools: request.tools,
+    tools: constraints.tooling.templateTools,
     addGenerationPrompt: request.addGenerationPrompt,
     chatTemplateKwargs: kwargs,
     bosToken: engine.model.tokens.bosString ?? "",
     eosToken: engine.model.tokens.eosString ?? "",
   });
   const promptTokens = tokenizePrompt(engine.model, prompt);
+  const thinking = thinkingState(prompt);
   const output = createChatOutput({
     parserName: runtime.settings.reasoningParser,
     reasoningField: runtime.settings.reasoningField,
     includeReasoning: request.includeReasoning,
     chatTemplateKwargs: kwargs,
-    thinking: thinkingState(prompt),
+    thinking,
   });
+  const constrained = await createChatSampling({ constraints, engine, settings: runtime.settings, chatTemplateKwargs: kwargs, thinking });
+  const toolParser = constraints.tooling.parser;
+  const validate = constraints.structured?.validate;
   const signal = abortOnDisconnect(res);
   const id = responseId("chatcmpl");
   const created = unixSeconds();
   const model = runtime.settings.modelId;
 
   if (!request.stream) {
-    const result = await runGeneration(engine, promptTokens, request, { signal, defaultSeed: runtime.settings.defaultSeed });
+    const result = await runGeneration(engine, promptTokens, request, { signal, defaultSeed: runtime.settings.defaultSeed, constrained });
+    const fields = output.message(result.text);
+    const content = fields["content"];
+    const extraction = toolParser !== undefined && typeof content === "string" ? toolParser.extract(content) : undefined;
+    if (extraction !== undefined) fields["content"] = extraction.content;
+    const toolCalls = extraction?.toolCalls ?? [];
+    if (validate !== undefined && result.finishReason === "stop" && toolCalls.length === 0) {
+      const check = validate(fields["content"] ?? "");
+      if (!check.ok) throw new OpenAIHttpError(500, check.message, { code: "structured_output_invalid" });
+    }
     sendJson(res, 200, {
       id,
       object: "chat.completion",
@@ -60,9 +75,9 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
       choices: [
         {
           index: 0,
-          message: { role: "assistant", ...output.message(result.text), tool_calls: [], refusal: null },
+          message: { role: "assistant", ...fields, tool_calls: toolCalls, refusal: null },
           logprobs: null,
-          finish_reason: result.finishReason,
+          finish_reason: toolCalls.length > 0 ? "tool_calls" : result.finishReason,
         },
       ],
       usage: usageOf(result),
@@ -80,6 +95,24 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
   });
   let sse: SseWriter | undefined;
   const stream = output.stream();
+  const toolStream = toolParser?.stream();
+  let streamedContent = "";
+  // Reasoning deltas go out as they are; content goes through the tool-call parser first (never the reasoning).
+  const sendDelta = (delta: Record<string, string> | undefined, toolsEnded: boolean): void => {
+    const fields: Record<string, string> = { ...delta };
+    const toolDeltas = [];
+    if (toolStream !== undefined) {
+      const content = fields["content"];
+      delete fields["content"];
+      if (content !== undefined) toolDeltas.push(toolStream.push(content));
+      if (toolsEnded) toolDeltas.push(toolStream.end());
+      const text = toolDeltas.map((piece) => piece.content ?? "").join("");
+      if (text !== "") fields["content"] = text;
+    }
+    streamedContent += fields["content"] ?? "";
+    if (Object.keys(fields).length > 0) sse?.send(chunk(fields, null));
+    for (const call of toolDeltas.flatMap((piece) => piece.toolCalls)) sse?.send(chunk({ tool_calls: [call] } as never, null));
+  };
   let result: RunGenerationResult;
   try {
     result = await runGeneration(engine, promptTokens, request, {
@@ -89,10 +122,8 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
         sse = createSseWriter(res);
         sse.send(chunk({ role: "assistant", content: "" }, null));
       },
-      onText: (text) => {
-        const delta = stream.push(text);
-        if (delta !== undefined) sse?.send(chunk(delta, null));
-      },
+      onText: (text) => sendDelta(stream.push(text), false),
+      constrained,
     });
   } catch (error) {
     if (sse === undefined) throw error;
@@ -102,9 +133,13 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
   }
   const writer = sse as SseWriter | undefined;
   if (writer === undefined) return;
-  const rest = stream.end();
-  if (rest !== undefined) writer.send(chunk(rest, null));
-  writer.send(chunk({}, result.finishReason));
+  sendDelta(stream.end(), true);
+  const calledTools = (toolStream?.toolCallCount ?? 0) > 0;
+  if (validate !== undefined && result.finishReason === "stop" && !calledTools) {
+    const check = validate(streamedContent);
+    if (!check.ok) writer.send(new OpenAIHttpError(500, check.message, { code: "structured_output_invalid" }).toJSON());
+  }
+  writer.send(chunk({}, calledTools ? "tool_calls" : result.finishReason));
   if (request.includeUsage) writer.send({ id, object: "chat.completion.chunk", created, model, choices: [], usage: usageOf(result) });
   writer.done();
 }
