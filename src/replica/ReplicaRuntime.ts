@@ -1,4 +1,5 @@
 import type { Template } from "@huggingface/jinja";
+import type { EmbeddingsService } from "./embeddings/createEmbeddingsService.js";
 import type { Engine } from "./engine/Engine.js";
 import type { ReplicaSettings } from "./ReplicaSettings.js";
 
@@ -21,4 +22,6 @@ export interface ReplicaRuntime {
   phase: ReplicaPhase;
   engine: Engine | undefined;
   chatTemplate: Template | undefined;
+  /** Set when the model is served for embeddings (`ReplicaSettings.embeddings`), once loaded. */
+  embeddings?: EmbeddingsService | undefined;
 }

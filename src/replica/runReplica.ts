@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { resolveModelPath } from "./download/resolveModelPath.js";
+import { createEmbeddingsService } from "./embeddings/createEmbeddingsService.js";
 import { loadEngine } from "./engine/loadEngine.js";
 import { createReplicaServer } from "./http/createReplicaServer.js";
 import { compileChatTemplate } from "./prompt/compileChatTemplate.js";
@@ -70,6 +71,7 @@ export async function runReplica(settings: ReplicaSettings, options: RunReplicaO
       }
       server.closeAllConnections();
       await loaded.catch(() => false);
+      await runtime.embeddings?.dispose();
       await runtime.engine?.dispose();
     })();
     return stopping;
@@ -114,7 +116,18 @@ async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal:
     } else {
       options.log("warning: the model has no chat template; only /v1/completions can be used");
     }
+    if (settings.embeddings) {
+      // one embedding context per sequence, sharing the engine's threads
+      runtime.embeddings = await createEmbeddingsService({
+        model: engine.model,
+        modelId: settings.modelId,
+        concurrency: settings.sequences,
+        contextSize: engine.contextSize,
+        threads: Math.max(1, Math.floor(engine.threads / settings.sequences)),
+      });
+    }
     if (signal.aborted) {
+      await runtime.embeddings?.dispose();
       await engine.dispose();
       return false;
     }
