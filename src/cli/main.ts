@@ -6,6 +6,7 @@ import { ActionableError } from "./errors/ActionableError.js";
 import { EXIT_FAILURE, EXIT_USAGE } from "./exitCodes.js";
 import { packageVersion } from "./packageVersion.js";
 import { reportInternalError } from "./reportInternalError.js";
+import { replicaCommand } from "./commands/replica.js";
 import { validateCommand } from "./commands/validate.js";
 
 /** Builds the `llmserve` program. Each command lives in its own file under ./commands. */
@@ -24,7 +25,7 @@ export function createProgram(): Command {
 }
 
 function commands(): Command[] {
-  return [validateCommand(), deployCommand(), buildCommand(), createGpusCommand()];
+  return [validateCommand(), replicaCommand(), deployCommand(), buildCommand(), createGpusCommand()];
 }
 
 /** Entry point used by bin/llmserve.js. Never lets a stack trace reach the user. */
