@@ -9,7 +9,9 @@ import {
   SCRIPTED_THINK_ON_COMPLETION_TOKENS,
   SCRIPTED_THINK_ON_TEXT,
 } from "../models/scriptedReasoningScript.js";
+import { countScriptedTokens } from "../models/countScriptedTokens.js";
 import { createTempHome } from "../helpers/cli.js";
+import { scriptedChatPrompt } from "../helpers/renderChatTemplate.js";
 import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
 
 const MODEL = "scripted-qwen3";
@@ -38,12 +40,16 @@ describe("llmserve replica (scripted reasoning model, reasoning_parser qwen3)", 
     home.remove();
   });
 
-  async function promptTokens(messages: { role: string; content: string }[], kwargs: Record<string, unknown> = {}): Promise<number> {
+  /** Expected prompt_tokens, computed apart from the server: the template rendered here, a TS tokenizer. */
+  async function promptTokens(messages: { role: string; content: string }[], kwargs: { enable_thinking?: boolean } = {}): Promise<number> {
+    const expected = countScriptedTokens(scriptedChatPrompt(messages, kwargs.enable_thinking !== undefined ? { enableThinking: kwargs.enable_thinking } : {}));
+    // /tokenize agrees with it.
     const response = await fetch(`${replica.baseUrl}/tokenize`, {
       method: "POST",
       body: JSON.stringify({ model: MODEL, messages, chat_template_kwargs: kwargs }),
     });
-    return ((await response.json()) as { count: number }).count;
+    expect(((await response.json()) as { count: number }).count).toBe(expected);
+    return expected;
   }
 
   it("should print listening, loading progress and ready events on stdout, and report ok on /health", async () => {
@@ -230,6 +236,7 @@ describe("llmserve replica (scripted reasoning model, reasoning_parser qwen3)", 
       body: JSON.stringify({ model: MODEL, prompt: SCRIPTED_COMPLETION_PROMPT }),
     });
     const { count, tokens } = (await tokenized.json()) as { count: number; tokens: number[] };
+    expect(count).toBe(countScriptedTokens(SCRIPTED_COMPLETION_PROMPT));
     expect(response.usage?.prompt_tokens).toBe(count);
     const detokenized = await fetch(`${replica.baseUrl}/detokenize`, { method: "POST", body: JSON.stringify({ model: MODEL, tokens }) });
     expect(((await detokenized.json()) as { prompt: string }).prompt).toBe(SCRIPTED_COMPLETION_PROMPT);

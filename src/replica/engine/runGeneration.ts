@@ -23,7 +23,7 @@ export async function runGeneration(
     defaultSeed: number | undefined;
     /** Called once a sequence is assigned, just before generation starts (streams send their headers here). */
     onStart?: () => void;
-    onText?: (delta: string) => void;
+    onText?: (delta: string) => void | Promise<void>;
     /** A grammar applied to the content only (structured output, forced tool calls). */
     constrained?: ConstrainedSampling;
   },

@@ -122,7 +122,10 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
         sse = createSseWriter(res);
         sse.send(chunk({ role: "assistant", content: "" }, null));
       },
-      onText: (text) => sendDelta(stream.push(text), false),
+      onText: (text) => {
+        sendDelta(stream.push(text), false);
+        return sse?.drained();
+      },
       constrained,
     });
   } catch (error) {
