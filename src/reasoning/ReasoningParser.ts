@@ -1,0 +1,47 @@
+/**
+ * One piece of model output split into its thinking and its answer.
+ * `null` means "nothing" for that field (for a streamed delta: emit nothing for it).
+ */
+export interface ReasoningSplit {
+  reasoning: string | null;
+  content: string | null;
+}
+
+/** The incremental side of a parser: feed the generated text delta by delta. */
+export interface ReasoningStream {
+  /**
+   * What to emit for this delta. Text that may be the beginning of a tag (`"</thi"`) is held back until it
+   * resolves, so a delta can yield nulls for both fields.
+   */
+  push(delta: string): ReasoningSplit;
+  /** The generation is over: flush anything held back. */
+  end(): ReasoningSplit;
+}
+
+/** Splits generated text into reasoning and content, with vLLM's semantics for the parser it was created for. */
+export interface ReasoningParser {
+  /** The whole output, not streamed. */
+  extract(output: string): ReasoningSplit;
+  /** A fresh incremental parser for one generation (one choice). */
+  stream(): ReasoningStream;
+}
+
+export interface ReasoningParserOptions {
+  /**
+   * The chat template kwargs the request was rendered with (the model's defaults merged under the request's),
+   * as vLLM passes them to its parsers: `enable_thinking` (Qwen3, deepseek_v3), `thinking` (deepseek_v3, Granite).
+   * Defaults to `{}`.
+   */
+  chatTemplateKwargs?: Record<string, unknown>;
+  /**
+   * The rendered prompt ends inside an open thinking block (the template wrote `<think>`), so the output starts
+   * as reasoning even for parsers that otherwise wait for a start tag. Defaults to `false`.
+   */
+  promptEndsInsideThinking?: boolean;
+  /**
+   * The rendered prompt already closed the thinking block (e.g. Qwen3's `<think>\n\n</think>\n\n` with
+   * `enable_thinking: false`): the whole output is content. Takes precedence over the other options.
+   * Defaults to `false`.
+   */
+  promptEndsAfterThinking?: boolean;
+}

@@ -1,0 +1,11 @@
+import type { ReasoningParser, ReasoningParserOptions } from "./ReasoningParser.js";
+
+/** One entry of the parser registry. */
+export interface ReasoningParserDefinition {
+  create(options: ReasoningParserOptions): ReasoningParser;
+  /**
+   * Tags that, at the very end of a rendered prompt (trailing whitespace ignored), say that the template opened
+   * (`start`) or already closed (`end`) the thinking block. Absent for parsers whose markers are plain phrases.
+   */
+  promptTags?: { start: readonly string[]; end: readonly string[] };
+}

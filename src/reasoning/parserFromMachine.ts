@@ -1,0 +1,47 @@
+import { startMachine, type MachineSpec } from "./markerMachine.js";
+import type { ReasoningParser, ReasoningSplit } from "./ReasoningParser.js";
+
+/** How the non-streamed split reports the cases where vLLM's parsers differ from one another. */
+export interface ExtractRules {
+  /**
+   * What `extract` reports as reasoning when a reasoning phase was entered but held no text (`"</think>x"`).
+   * vLLM's deepseek_r1 family says `""`; olmo3 and hunyuan say `null`. Streaming never emits an empty piece.
+   */
+  emptyReasoning: "" | null;
+  /**
+   * The output ended inside the reasoning (no end marker): `"reasoning"` keeps it as reasoning (a truncated
+   * thought, deepseek_r1/qwen3), `"content"` returns the whole output verbatim as content (vLLM's glm45, olmo3,
+   * granite and hunyuan non-streamed rule, which need both markers). A stream cannot take back what it sent,
+   * so for `"content"` the streamed pieces differ from `extract` on such outputs, as they do in vLLM.
+   */
+  unclosed: "reasoning" | "content";
+}
+
+/** Builds the public parser from a machine: streaming runs it incrementally, `extract` runs it in one go. */
+export function parserFromMachine(spec: MachineSpec, rules: ExtractRules): ReasoningParser {
+  return {
+    extract(output) {
+      const machine = startMachine(spec);
+      const first = machine.push(output);
+      const last = machine.end();
+      const reasoning = (first.reasoning ?? "") + (last.reasoning ?? "");
+      const content = (first.content ?? "") + (last.content ?? "");
+      const endedInReasoning = spec.phases[machine.phase()]?.channel === "reasoning";
+      if (endedInReasoning && rules.unclosed === "content") return { reasoning: null, content: output || null };
+      return {
+        reasoning: reasoning !== "" ? reasoning : machine.enteredReasoning() ? rules.emptyReasoning : null,
+        content: content || null,
+      };
+    },
+    stream: () => startMachine(spec),
+  };
+}
+
+/** Everything is content: thinking is off, or the prompt already closed the thinking block. */
+export const identityParser: ReasoningParser = {
+  extract: (output): ReasoningSplit => ({ reasoning: null, content: output || null }),
+  stream: () => ({
+    push: (delta): ReasoningSplit => ({ reasoning: null, content: delta || null }),
+    end: (): ReasoningSplit => ({ reasoning: null, content: null }),
+  }),
+};
