@@ -5,6 +5,11 @@ import { packageVersion } from "./packageVersion.js";
 import { reportInternalError } from "./reportInternalError.js";
 import { replicaCommand } from "./commands/replica.js";
 import { validateCommand } from "./commands/validateCommand.js";
+import { controllerCommand } from "./commands/controllerCommand.js";
+import { logsCommand } from "./commands/logsCommand.js";
+import { runCommand } from "./commands/runCommand.js";
+import { shutdownCommand } from "./commands/shutdownCommand.js";
+import { statusCommand } from "./commands/statusCommand.js";
 
 /** Builds the `llmserve` program. Each command lives in its own file under ./commands. */
 export function createProgram(): Command {
@@ -17,12 +22,15 @@ export function createProgram(): Command {
 
   // addCommand() does not pass exitOverride and output settings down; without them an unknown flag on a
   // subcommand would exit 1 from inside commander instead of the usage exit code 2.
-  for (const command of commands()) program.addCommand(command.copyInheritedSettings(program));
+  // Commands named with a leading underscore are internal (the controller daemon) and hidden from --help.
+  for (const command of commands()) {
+    program.addCommand(command.copyInheritedSettings(program), { hidden: command.name().startsWith("_") });
+  }
   return program;
 }
 
 function commands(): Command[] {
-  return [validateCommand(), replicaCommand()];
+  return [validateCommand(), runCommand(), statusCommand(), shutdownCommand(), logsCommand(), replicaCommand(), controllerCommand()];
 }
 
 /** Entry point used by bin/llmserve.js. Never lets a stack trace reach the user. */

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Agent } from "undici";
 import type { Deployment } from "./deployment.js";
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   table: ServingTable;
   requestTimeoutMs: number | undefined;
   keepAliveTimeoutMs: number;
+  /** When set, every request but /health must send `Authorization: Bearer <apiKey>`. */
+  apiKey: string | undefined;
   log: (message: string) => void;
 }
 
@@ -50,6 +53,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ status: "ok" }));
       return;
+    }
+    if (options.apiKey !== undefined && !bearerMatches(req.headers.authorization, options.apiKey)) {
+      return sendOpenAiError(res, 401, "Missing or wrong API key: send `Authorization: Bearer <key>`.", {
+        type: "authentication_error",
+        code: "invalid_api_key",
+      });
     }
     const scope = matchRoute(options.table.routes(), url.pathname);
     if (req.method === "GET" && scope.path === "/v1/models") return listModels(res, scope, createdAt);
@@ -186,4 +195,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+function bearerMatches(header: string | undefined, key: string): boolean {
+  const given = Buffer.from(header ?? "");
+  const wanted = Buffer.from(`Bearer ${key}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

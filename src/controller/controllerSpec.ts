@@ -12,12 +12,19 @@ import {
 export interface ResolvedConfigView {
   readonly sourcePath: string;
   readonly sourceHash: string;
-  readonly httpOptions: { readonly host: string; readonly port: number; readonly request_timeout_s?: number | undefined };
+  readonly httpOptions: {
+    readonly host: string;
+    readonly port: number;
+    readonly request_timeout_s?: number | undefined;
+    readonly keep_alive_timeout_s?: number | undefined;
+    readonly api_key_env?: string | undefined;
+  };
   readonly applications: readonly {
     readonly name: string;
     readonly routePrefix: string | null | undefined;
     readonly llmConfigs: readonly {
       readonly modelId: string;
+      readonly deploymentName?: string | undefined;
       readonly ggufSource?: string | undefined;
       readonly acceleratorType?: string | undefined;
       readonly deploymentConfig?: unknown;
@@ -64,6 +71,9 @@ export interface ControllerSpec {
   port: number;
   /** http_options.request_timeout_s in ms; undefined = no limit (Ray's default). */
   requestTimeoutMs: number | undefined;
+  keepAliveTimeoutMs: number;
+  /** http_options.api_key_env: the environment variable whose value clients must send as a Bearer token. */
+  apiKeyEnv: string | undefined;
   applications: ApplicationSpec[];
 }
 
@@ -76,6 +86,8 @@ export function controllerSpecFromConfig(config: ResolvedConfigView): Controller
     port: config.httpOptions.port,
     requestTimeoutMs:
       config.httpOptions.request_timeout_s !== undefined ? config.httpOptions.request_timeout_s * 1000 : undefined,
+    keepAliveTimeoutMs: (config.httpOptions.keep_alive_timeout_s ?? 5) * 1000,
+    apiKeyEnv: config.httpOptions.api_key_env,
     applications: config.applications.map((app) => ({
       name: app.name,
       routePrefix: app.routePrefix ?? null,
@@ -84,7 +96,9 @@ export function controllerSpecFromConfig(config: ResolvedConfigView): Controller
         const envVars = llm.envVars ?? {};
         return {
           appName: app.name,
-          name: typeof deployment["name"] === "string" ? deployment["name"] : rayDeploymentName(llm.modelId),
+          name:
+            llm.deploymentName ??
+            (typeof deployment["name"] === "string" ? deployment["name"] : rayDeploymentName(llm.modelId)),
           modelId: llm.modelId,
           version: deploymentVersion(app.name, llm.raw, envVars, llm.ggufSource),
           configPath: config.sourcePath,

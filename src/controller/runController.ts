@@ -83,10 +83,19 @@ export async function runController(options: RunControllerOptions): Promise<numb
     },
   });
 
+  const apiKey = spec.apiKeyEnv !== undefined ? process.env[spec.apiKeyEnv] : undefined;
+  if (spec.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === "")) {
+    const reason = `http_options.api_key_env names ${spec.apiKeyEnv}, but that environment variable is not set`;
+    log(reason);
+    emit({ event: "failed", reason });
+    lock.release();
+    return 1;
+  }
   const api = createApiServer({
     table: controller,
     requestTimeoutMs: spec.requestTimeoutMs,
-    keepAliveTimeoutMs: 5_000,
+    keepAliveTimeoutMs: spec.keepAliveTimeoutMs,
+    apiKey,
     log,
   });
   let port: number;

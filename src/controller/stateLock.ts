@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { StateLockHeldError } from "./errors/StateLockHeldError.js";
 import { isPidAlive } from "./processGroup.js";
@@ -48,6 +48,7 @@ export function readLockPid(path: string): number | undefined {
 /** Removes a lock whose holder is dead (used by status/shutdown when reconciling). */
 export function removeStaleStateLock(home: string): boolean {
   const path = stateLockPath(home);
+  if (!existsSync(path)) return true;
   const holder = readLockPid(path);
   if (holder !== undefined && isPidAlive(holder)) return false;
   takeOverStale(path, holder);

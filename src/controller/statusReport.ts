@@ -105,7 +105,7 @@ export function statusReport(state: ControllerState | undefined): StatusReport {
 
 /** YAML as `serve status` prints it: block style, keys in insertion order, '' for empty messages. */
 export function formatStatusYaml(report: StatusReport): string {
-  return stringify(report, { lineWidth: 0, defaultStringType: "PLAIN", defaultKeyType: "PLAIN" });
+  return stringify(report, { lineWidth: 0, singleQuote: true });
 }
 
 function replicaReport(replica: ReplicaRecord): ReplicaReport {

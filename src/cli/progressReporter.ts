@@ -1,0 +1,40 @@
+import ora, { type Ora } from "ora";
+
+/** Deployment progress for `run`: an ora spinner on a TTY, otherwise a plain line whenever a line changes. */
+export interface ProgressReporter {
+  update: (lines: readonly string[]) => void;
+  /** A line that stays (clears the spinner first). */
+  info: (line: string) => void;
+  stop: () => void;
+}
+
+export function createProgressReporter(spinner: boolean): ProgressReporter {
+  let active: Ora | undefined = spinner ? ora({ text: "starting", stream: process.stderr }).start() : undefined;
+  const printed = new Set<string>();
+  return {
+    update: (lines) => {
+      if (active !== undefined) {
+        active.text = lines.join("\n  ") || "starting";
+        return;
+      }
+      for (const line of lines) {
+        if (printed.has(line)) continue;
+        printed.add(line);
+        process.stdout.write(`${line}\n`);
+      }
+    },
+    info: (line) => {
+      if (active !== undefined) {
+        active.clear();
+        process.stdout.write(`${line}\n`);
+        active.render();
+        return;
+      }
+      process.stdout.write(`${line}\n`);
+    },
+    stop: () => {
+      active?.stop();
+      active = undefined;
+    },
+  };
+}
