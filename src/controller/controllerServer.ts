@@ -95,7 +95,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (deployment === undefined) {
       return sendOpenAiError(res, 404, `The model '${resolved.modelId}' is not deployed.`, { code: "model_not_found" });
     }
-    await forward(req, res, body, deployment, `${scope.path}${url.search}`);
+    // The replica serves one model and wants its id: fill in the one the controller chose.
+    const forwarded = model === undefined || model === null || model === ""
+      ? Buffer.from(JSON.stringify({ ...(parsed as Record<string, unknown>), model: resolved.modelId }))
+      : body;
+    await forward(req, res, forwarded, deployment, `${scope.path}${url.search}`);
   };
 
   const forward = async (req: IncomingMessage, res: ServerResponse, body: Buffer, deployment: Deployment,

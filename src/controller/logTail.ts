@@ -65,11 +65,13 @@ export async function tailLogs(options: TailLogsOptions): Promise<void> {
   drain();
   while (options.follow && options.signal?.aborted !== true) {
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, LOG_TAIL_POLL_INTERVAL_MS);
-      options.signal?.addEventListener("abort", () => {
+      const done = (): void => {
         clearTimeout(timer);
+        options.signal?.removeEventListener("abort", done);
         resolve();
-      }, { once: true });
+      };
+      const timer = setTimeout(done, LOG_TAIL_POLL_INTERVAL_MS);
+      options.signal?.addEventListener("abort", done, { once: true });
     });
     drain();
   }

@@ -38,13 +38,7 @@ export async function waitForApplications(options: WaitForApplicationsOptions): 
       }
     }
     if (Date.now() >= deadline) return { kind: "timeout", progress };
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, RUN_POLL_INTERVAL_MS);
-      options.signal.addEventListener("abort", () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
-    });
+    await sleep(RUN_POLL_INTERVAL_MS, options.signal);
   }
 }
 
@@ -70,4 +64,16 @@ export function progressLines(state: ControllerState, appNames: readonly string[
     }
   }
   return lines;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
