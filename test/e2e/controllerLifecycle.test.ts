@@ -90,6 +90,14 @@ describe("llmserve run / status / shutdown", () => {
     const jsonStatus = await llmserve(["status", "--json"], home.path);
     expect(JSON.parse(String(jsonStatus.stdout)).applications.app.deployments["LLMServer:scripted"].replicas[0].pid).toBe(replica.pid);
 
+    const replicaLogs = await llmserve(["logs", "app/scripted"], home.path);
+    expect(replicaLogs.exitCode).toBe(0);
+    expect(replicaLogs.stdout).toContain(`(app/scripted r1) ---- llmserve: replica r1 started, pid ${replica.pid} ----`);
+    expect(replicaLogs.stdout).not.toContain("(controller)");
+    const allLogs = await llmserve(["logs"], home.path);
+    expect(allLogs.stdout).toContain("(controller)");
+    expect(allLogs.stdout).toContain("app/scripted: deployed (1 replica(s) ready)");
+
     const shutdown = await llmserve(["shutdown", "-y"], home.path);
     expect(shutdown.exitCode, String(shutdown.stderr)).toBe(0);
     expect(shutdown.stdout).toContain(`app/scripted r1 (pid ${replica.pid})`);
