@@ -9,7 +9,11 @@ export interface ProgressReporter {
 }
 
 export function createProgressReporter(spinner: boolean): ProgressReporter {
-  let active: Ora | undefined = spinner ? ora({ text: "starting", stream: process.stderr }).start() : undefined;
+  // A pseudo-terminal may report 0 columns; ora's redraw then never ends. Plain lines are safe there.
+  const usable = spinner && (process.stderr.columns ?? 0) > 0;
+  let active: Ora | undefined = usable
+    ? ora({ text: "starting", stream: process.stderr, discardStdin: false }).start()
+    : undefined;
   const printed = new Set<string>();
   return {
     update: (lines) => {
