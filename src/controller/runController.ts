@@ -157,7 +157,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
     token,
     status: () => withMemory(snapshot()),
     apply: (configPath) => applyFile(configPath),
-    shutdown: () => shutdown("requested by llmserve shutdown"),
+    shutdown: () => shutdown("requested over the admin endpoint"),
     log,
   });
   record = {
