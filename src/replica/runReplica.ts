@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createReasoningParser } from "../reasoning/createReasoningParser.js";
 import { resolveModelPath } from "./download/resolveModelPath.js";
 import { loadEngine } from "./engine/loadEngine.js";
 import { createReplicaServer } from "./http/createReplicaServer.js";
@@ -80,6 +81,8 @@ export async function runReplica(settings: ReplicaSettings, options: RunReplicaO
 async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal: AbortSignal): Promise<boolean> {
   const { settings } = runtime;
   try {
+    // An unknown parser name fails the replica now, not every chat request later.
+    if (settings.reasoningParser !== undefined) createReasoningParser(settings.reasoningParser);
     const modelPath = await resolveModelPath(settings.modelSource, {
       modelsDir: settings.modelsDir,
       hfEndpoint: settings.hfEndpoint,

@@ -9,6 +9,8 @@ export interface FileServerOptions {
   /** The first N responses for a file end the connection after this many bytes (a dropped download). */
   readonly dropAfterBytes?: number;
   readonly dropTimes?: number;
+  /** Send file bodies in 64 KiB pieces with this pause between them (to observe a download in progress). */
+  readonly chunkDelayMs?: number;
   /** Extra routes answered before files (e.g. an HF manifest). */
   readonly routes?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => void>>;
 }
@@ -64,6 +66,10 @@ export async function startFileServer(options: FileServerOptions): Promise<FileS
       res.write(body.subarray(0, options.dropAfterBytes), () => res.socket?.destroy());
       return;
     }
+    if (options.chunkDelayMs !== undefined) {
+      void sendSlowly(res, body, options.chunkDelayMs);
+      return;
+    }
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -77,4 +83,14 @@ export async function startFileServer(options: FileServerOptions): Promise<FileS
         server.close(() => resolve());
       }),
   };
+}
+
+async function sendSlowly(res: ServerResponse, body: Buffer, delayMs: number): Promise<void> {
+  const piece = 64 * 1024;
+  for (let offset = 0; offset < body.length; offset += piece) {
+    if (res.destroyed) return;
+    res.write(body.subarray(offset, offset + piece));
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+  res.end();
 }

@@ -1,7 +1,7 @@
-import { gguf, type GgufMetadata } from "../gguf/GgufMetadataValue.js";
 import type { GgufFileSpec } from "../gguf/GgufFileSpec.js";
 import type { GgufTensor } from "../gguf/GgufTensor.js";
 import type { ByteLevelBpeVocabulary } from "./byteLevelBpeVocabulary.js";
+import { decoderMetadata, type DecoderArchitecture } from "./decoderMetadata.js";
 
 /** While the marker is in the context, token `at` is followed by `to` instead of its usual successor `from`. */
 export interface BigramDivergence {
@@ -32,6 +32,11 @@ export interface BigramModelOptions {
   readonly bosTokenId: number;
   /** Defaults to 8192. */
   readonly contextLength?: number;
+  /**
+   * `qwen3` (QK-norm, NEOX RoPE) makes node-llama-cpp pick its Qwen chat wrapper as for a real Qwen3 GGUF;
+   * `llama` makes it fall back to the Jinja template. Defaults to `qwen3`.
+   */
+  readonly architecture?: DecoderArchitecture;
 }
 
 const EMBEDDING_LENGTH = 128;
@@ -53,7 +58,7 @@ const MARKER_SCORE = 40;
  * vector over successor classes (tokens with the same successor share an embedding) plus a constant dimension;
  * FFN and (without a condition) attention outputs are zero, so the output matrix maps the class straight to
  * the successor's logit. With a condition, one attention head copies "marker seen" into a feature dimension that
- * the output matrix turns into the promote/demote logits; the RoPE base is large so position does not matter.
+ * the output matrix turns into the divergence logits; the RoPE base is large so position does not matter.
  */
 export function bigramModelSpec(options: BigramModelOptions): GgufFileSpec {
   const { vocabulary, successors, defaultSuccessor, condition } = options;
@@ -96,11 +101,15 @@ export function bigramModelSpec(options: BigramModelOptions): GgufFileSpec {
   const k = square();
   const v = square();
   const o = square();
+  const architecture = options.architecture ?? "qwen3";
+  // qwen3 normalises q and k per head (RMS norm, then these weights): one non-zero component becomes sqrt(n).
+  const keyNormWeight = MARKER_SCORE / Math.sqrt(n);
   if (condition) {
-    // Last RoPE pair (dims n-2, n-1 of the single head) rotates slowest: position barely changes the score.
-    const queryWeight = 1;
-    q[(n - 2) * n + CONST] = queryWeight;
-    k[(n - 2) * n + MARKER] = (MARKER_SCORE * Math.sqrt(n)) / (queryWeight * twoActive * threeActive);
+    // The slowest-rotating RoPE pair (llama: dims n-2 and n-1 of the single head; NEOX: n/2-1 and n-1), so
+    // relative position barely changes the score.
+    const slow = architecture === "llama" ? n - 2 : n / 2 - 1;
+    q[slow * n + CONST] = 1;
+    k[slow * n + MARKER] = architecture === "llama" ? (MARKER_SCORE * Math.sqrt(n)) / (twoActive * threeActive) : 1;
     v[0 * n + MARKER] = 1 / threeActive;
     o[FEATURE * n + 0] = 1;
   }
@@ -114,47 +123,25 @@ export function bigramModelSpec(options: BigramModelOptions): GgufFileSpec {
     { name: "blk.0.attn_k.weight", shape: [n, n], type: "f32", data: k },
     { name: "blk.0.attn_v.weight", shape: [n, n], type: "f32", data: v },
     { name: "blk.0.attn_output.weight", shape: [n, n], type: "f32", data: o },
+    ...(architecture === "qwen3"
+      ? [
+          { name: "blk.0.attn_q_norm.weight", shape: [n], type: "f32", data: ones } as const,
+          { name: "blk.0.attn_k_norm.weight", shape: [n], type: "f32", data: new Float32Array(n).fill(keyNormWeight) } as const,
+        ]
+      : []),
     { name: "blk.0.ffn_norm.weight", shape: [n], type: "f32", data: ones },
     { name: "blk.0.ffn_gate.weight", shape: [n, FEED_FORWARD_LENGTH], type: "f32", data: new Float32Array(n * FEED_FORWARD_LENGTH) },
     { name: "blk.0.ffn_up.weight", shape: [n, FEED_FORWARD_LENGTH], type: "f32", data: new Float32Array(n * FEED_FORWARD_LENGTH) },
     { name: "blk.0.ffn_down.weight", shape: [FEED_FORWARD_LENGTH, n], type: "f32", data: new Float32Array(n * FEED_FORWARD_LENGTH) },
   ];
-  return { metadata: llamaMetadata(options, n, FEED_FORWARD_LENGTH, 1), tensors };
-}
-
-/** Architecture and tokenizer metadata shared by the generated llama models. */
-export function llamaMetadata(
-  options: Pick<BigramModelOptions, "name" | "vocabulary" | "chatTemplate" | "eosTokenId" | "bosTokenId" | "contextLength">,
-  embeddingLength: number,
-  feedForwardLength: number,
-  blockCount: number,
-  extra: { headCount?: number; headCountKv?: number; fileType?: number; poolingType?: number } = {},
-): GgufMetadata {
-  const headCount = extra.headCount ?? 1;
-  return {
-    "general.architecture": gguf.str("llama"),
-    "general.name": gguf.str(options.name),
-    "general.file_type": gguf.u32(extra.fileType ?? 0),
-    "llama.context_length": gguf.u32(options.contextLength ?? 8192),
-    "llama.embedding_length": gguf.u32(embeddingLength),
-    "llama.block_count": gguf.u32(blockCount),
-    "llama.feed_forward_length": gguf.u32(feedForwardLength),
-    "llama.attention.head_count": gguf.u32(headCount),
-    "llama.attention.head_count_kv": gguf.u32(extra.headCountKv ?? headCount),
-    "llama.rope.dimension_count": gguf.u32(embeddingLength / headCount),
-    "llama.rope.freq_base": gguf.f32(1_000_000),
-    "llama.attention.layer_norm_rms_epsilon": gguf.f32(1e-6),
-    "llama.vocab_size": gguf.u32(options.vocabulary.tokens.length),
-    ...(extra.poolingType !== undefined ? { "llama.pooling_type": gguf.u32(extra.poolingType) } : {}),
-    "tokenizer.ggml.model": gguf.str("gpt2"),
-    "tokenizer.ggml.pre": gguf.str("qwen2"),
-    "tokenizer.ggml.tokens": gguf.strings(options.vocabulary.tokens),
-    "tokenizer.ggml.token_type": gguf.i32s(options.vocabulary.tokenTypes),
-    "tokenizer.ggml.merges": gguf.strings(options.vocabulary.merges),
-    "tokenizer.ggml.eos_token_id": gguf.u32(options.eosTokenId),
-    "tokenizer.ggml.bos_token_id": gguf.u32(options.bosTokenId),
-    "tokenizer.ggml.padding_token_id": gguf.u32(options.bosTokenId),
-    "tokenizer.ggml.add_bos_token": gguf.bool(false),
-    "tokenizer.chat_template": gguf.str(options.chatTemplate),
-  };
+  const metadata = decoderMetadata({
+    ...options,
+    architecture,
+    embeddingLength: n,
+    feedForwardLength: FEED_FORWARD_LENGTH,
+    blockCount: 1,
+    headCount: 1,
+    headCountKv: 1,
+  });
+  return { metadata, tensors };
 }

@@ -20,7 +20,9 @@ export function ensureScriptedToolCallModel(options: EnsureModelOptions = {}): s
   const vocabulary = scriptedVocabulary();
   const callChain = ["\n", ...SCRIPTED_TOOL_CALL_TOKENS];
   const resultChain = ["\n", ...SCRIPTED_TOOL_RESULT_TOKENS];
-  const successors = bigramSuccessors(vocabulary, [callChain]);
+  // node-llama-cpp's function calling writes `", "arguments": ` itself (tokenized, so ending in a lone space)
+  // and lets the model continue with the arguments: the space leads into the same arguments tokens.
+  const successors = bigramSuccessors(vocabulary, [callChain, [" ", '{"']]);
   const divergences: BigramDivergence[] = [];
   const resultOnly = new Map<number, number>();
   for (let index = 0; index + 1 < resultChain.length; index++) {

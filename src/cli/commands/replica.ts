@@ -15,6 +15,12 @@ interface ReplicaCommandOptions {
   port: number;
 }
 
+/**
+ * The parent as seen when this module was loaded (start-up), or the pid the controller passes in
+ * LLMSERVE_PARENT_PID: compared with the current ppid to notice a parent that is gone.
+ */
+const PARENT_AT_START = process.ppid;
+
 /** Seconds past the graceful-shutdown budget after which the replica exits regardless. */
 const HARD_EXIT_MARGIN_MS = 5_000;
 
@@ -73,7 +79,9 @@ async function serveReplica(options: ReplicaCommandOptions): Promise<number> {
     };
     process.once("SIGTERM", () => stop("SIGTERM", 0));
     process.once("SIGINT", () => stop("SIGINT", 0));
-    watchParentProcess(() => stop("the parent process is gone", 0));
+    const parentPid = Number(process.env["LLMSERVE_PARENT_PID"]) || PARENT_AT_START;
+    // Started by init itself (a service manager) with no parent named: there is no parent to outlive.
+    if (parentPid !== 1) watchParentProcess(parentPid, () => stop("the parent process is gone", 0));
     void replica.loaded.then((ok) => {
       if (!ok && replica.runtime.phase.phase === "failed") stop("the model failed to load", 1);
     });

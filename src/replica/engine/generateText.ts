@@ -14,8 +14,11 @@ export interface GenerateTextOptions {
   readonly defaultSeed: number | undefined;
   readonly stop: readonly string[];
   readonly signal: AbortSignal;
-  /** Called with each piece of text as soon as it is final (stop strings already cut). */
-  readonly onText?: ((delta: string) => void) | undefined;
+  /**
+   * Called with each piece of text as soon as it is final (stop strings already cut). A returned promise pauses
+   * generation until it settles (backpressure from a slow streaming client).
+   */
+  readonly onText?: ((delta: string) => void | Promise<void>) | undefined;
 }
 
 export interface GenerateTextResult {
@@ -45,10 +48,10 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
   const generated: Token[] = [];
   const stopMatcher = createStopMatcher(options.stop);
   let text = "";
-  const emit = (piece: string): void => {
+  const emit = async (piece: string): Promise<void> => {
     if (piece === "") return;
     text += piece;
-    options.onText?.(piece);
+    await options.onText?.(piece);
   };
   const evaluateOptions = {
     ...samplingOptions(options.sampling, model, () => generated, options.maxTokens, options.defaultSeed),
@@ -77,7 +80,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
     } else {
       pendingPartial = [];
       const match = stopMatcher.push(piece);
-      emit(match.text);
+      await emit(match.text);
       if (match.stopped) {
         finishReason = "stop";
         cutAtStopString = true;
@@ -88,8 +91,8 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
   }
   if (signal.aborted) throw new RequestAbortedError();
   if (!cutAtStopString) {
-    if (pendingPartial.length > 0) emit(stopMatcher.push(model.detokenize(pendingPartial, false)).text);
-    emit(stopMatcher.flush());
+    if (pendingPartial.length > 0) await emit(stopMatcher.push(model.detokenize(pendingPartial, false)).text);
+    await emit(stopMatcher.flush());
   }
   return { text, finishReason, completionTokens: generated.length };
 }

@@ -22,7 +22,7 @@ export async function runGeneration(
     defaultSeed: number | undefined;
     /** Called once a sequence is assigned, just before generation starts (streams send their headers here). */
     onStart?: () => void;
-    onText?: (delta: string) => void;
+    onText?: (delta: string) => void | Promise<void>;
   },
 ): Promise<RunGenerationResult> {
   const contextSize = engine.contextSize;

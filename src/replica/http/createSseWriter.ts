@@ -3,6 +3,11 @@ import type { ServerResponse } from "node:http";
 export interface SseWriter {
   /** Sends one `data: {json}` event. Returns false once the client is gone. */
   send(data: unknown): boolean;
+  /**
+   * Resolves once the client has taken what was written (at once when nothing is buffered), or is gone:
+   * generation waits on it so a slow reader is not buffered without bound.
+   */
+  drained(): Promise<void>;
   /** Sends `data: [DONE]` and ends the response. */
   done(): void;
 }
@@ -21,6 +26,18 @@ export function createSseWriter(res: ServerResponse): SseWriter {
       if (res.destroyed || res.writableEnded) return false;
       res.write(`data: ${JSON.stringify(data)}\n\n`);
       return true;
+    },
+    drained() {
+      if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const finish = (): void => {
+          res.off("drain", finish);
+          res.off("close", finish);
+          resolve();
+        };
+        res.once("drain", finish);
+        res.once("close", finish);
+      });
     },
     done() {
       if (res.destroyed || res.writableEnded) return;

@@ -1,18 +1,21 @@
 import type { IncomingMessage } from "node:http";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 
+/** How much of an oversized body is drained so that the client can read the 413. */
+const DISCARD_LIMIT_BYTES = 256 * 1024 * 1024;
+
 /**
  * Reads a JSON object body: 413 past `maxBytes` (stops reading at once), 400 for invalid JSON or a non-object.
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(req, maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
+    if (size > maxBytes) throw tooLarge(req, maxBytes);
     chunks.push(buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -31,9 +34,18 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   return parsed as Record<string, unknown>;
 }
 
-function tooLarge(maxBytes: number): OpenAIHttpError {
+/**
+ * The 413 error. The rest of the body is read and discarded (up to a cap, then the connection is cut) so the
+ * client finishes sending and can read the answer instead of failing with EPIPE.
+ */
+function tooLarge(req: IncomingMessage, maxBytes: number): OpenAIHttpError {
+  let discarded = 0;
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT_BYTES) req.destroy();
+  });
+  req.resume();
   return new OpenAIHttpError(413, `the request body is larger than the limit of ${maxBytes} bytes`, {
     code: "request_too_large",
-    headers: { connection: "close" },
   });
 }

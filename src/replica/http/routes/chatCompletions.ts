@@ -92,6 +92,7 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
       onText: (text) => {
         const delta = stream.push(text);
         if (delta !== undefined) sse?.send(chunk(delta, null));
+        return sse?.drained();
       },
     });
   } catch (error) {

@@ -69,7 +69,10 @@ export async function completions(ctx: RouteContext): Promise<void> {
       onStart: () => {
         sse = createSseWriter(res);
       },
-      onText: (text) => sse?.send(chunk(text, null)),
+      onText: (text) => {
+        sse?.send(chunk(text, null));
+        return sse?.drained();
+      },
     });
   } catch (error) {
     if (sse === undefined) throw error;

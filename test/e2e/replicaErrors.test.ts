@@ -1,0 +1,195 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureLoopModel } from "../models/ensureLoopModel.js";
+import { createTempHome } from "../helpers/cli.js";
+import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+
+const MODEL = "loop";
+const CONTEXT = 4096;
+
+interface ErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** The loop model never stops by itself, so requests last as long as their max_tokens (or the context). */
+describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, queue of 1)", () => {
+  const home = createTempHome();
+  let replica: ReplicaProcess;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    const config = writeReplicaConfig(home.path, {
+      modelId: MODEL,
+      source: ensureLoopModel(),
+      engineKwargs: { max_model_len: CONTEXT, max_num_seqs: 2 },
+      deploymentConfig: { max_queued_requests: 1 },
+    });
+    replica = await startReadyReplica(config, MODEL, { home: home.path });
+    client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await replica?.kill();
+    home.remove();
+  });
+
+  async function post(path: string, body: string | object, headers: Record<string, string> = {}): Promise<{ status: number; body: ErrorBody }> {
+    const response = await fetch(`${replica.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as ErrorBody };
+  }
+
+  async function health(): Promise<{ ongoing_requests: number; queued_requests: number }> {
+    return (await (await fetch(`${replica.baseUrl}/health`)).json()) as { ongoing_requests: number; queued_requests: number };
+  }
+
+  async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error("condition not met in time");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  function expectErrorShape(body: ErrorBody): void {
+    expect(Object.keys(body)).toEqual(["error"]);
+    expect(Object.keys(body.error).sort()).toEqual(["code", "message", "param", "type"]);
+    expect(body.error.message.length).toBeGreaterThan(10);
+  }
+
+  it("should answer 400 invalid_json for a body that is not JSON", async () => {
+    const { status, body } = await post("/v1/chat/completions", '{"model": "loop", "messages": [');
+    expect(status).toBe(400);
+    expectErrorShape(body);
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(body.error.code).toBe("invalid_json");
+  });
+
+  it("should answer 400 naming the field for bad fields, through the openai client", async () => {
+    const bad: [Record<string, unknown>, string][] = [
+      [{ temperature: 5 }, "temperature"],
+      [{ top_p: 0 }, "top_p"],
+      [{ n: 2 }, "n"],
+      [{ max_tokens: 0 }, "max_tokens"],
+      [{ stop: [1, 2] }, "stop"],
+      [{ logit_bias: { abc: 1 } }, "logit_bias"],
+      [{ messages: [] }, "messages"],
+      [{ messages: [{ role: "wizard", content: "x" }] }, "messages[0].role"],
+      [{ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "x" } }] }] }, "messages[0].content[0]"],
+    ];
+    for (const [fields, param] of bad) {
+      const request = { model: MODEL, messages: [{ role: "user", content: "hi" }], ...fields };
+      const error = await client.chat.completions.create(request as never).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error, param).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((error as InstanceType<typeof OpenAI.BadRequestError>).param, JSON.stringify(fields)).toBe(param);
+    }
+  });
+
+  it("should answer 404 model_not_found for an unknown model", async () => {
+    const error = await client.chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "hi" }] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as InstanceType<typeof OpenAI.NotFoundError>).code).toBe("model_not_found");
+    const { status } = await post("/v1/nowhere", {});
+    expect(status).toBe(404);
+  });
+
+  it("should answer 413 for a body over the limit", async () => {
+    const huge = JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "x".repeat(17 * 1024 * 1024) }] });
+    const { status, body } = await post("/v1/chat/completions", huge);
+    expect(status).toBe(413);
+    expectErrorShape(body);
+    expect(body.error.code).toBe("request_too_large");
+  });
+
+  it("should answer 400 context_length_exceeded for a prompt longer than the context, never dropping messages", async () => {
+    const long = "word ".repeat(CONTEXT);
+    const error = await client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: long }] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe("context_length_exceeded");
+    expect((error as Error).message).toMatch(new RegExp(`maximum context length is ${CONTEXT} tokens`));
+    const tooMuchCompletion = await client.completions
+      .create({ model: MODEL, prompt: "hello", max_tokens: CONTEXT })
+      .catch((caught: unknown) => caught);
+    expect((tooMuchCompletion as InstanceType<typeof OpenAI.BadRequestError>).status).toBe(400);
+  });
+
+  it("should free the slot at once when a streaming client disconnects, and answer 503 when the queue is full", async () => {
+    // Both sequences busy with long generations (up to the end of the context).
+    const controllers = [new AbortController(), new AbortController()];
+    const streams = await Promise.all(
+      controllers.map((controller) =>
+        client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "go" }], stream: true }, { signal: controller.signal }),
+      ),
+    );
+    const iterators = streams.map((stream) => stream[Symbol.asyncIterator]());
+    for (const iterator of iterators) await iterator.next();
+    expect((await health()).ongoing_requests).toBe(2);
+
+    // One waits in the queue (max_queued_requests 1); the next is refused with 503.
+    const queuedController = new AbortController();
+    const queued = client.completions.create({ model: MODEL, prompt: "z", max_tokens: 3 }, { signal: queuedController.signal });
+    await waitFor(async () => (await health()).queued_requests === 1);
+    const refused = await client.completions.create({ model: MODEL, prompt: "y", max_tokens: 3 }).catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).code).toBe("queue_full");
+
+    // Disconnect the first stream: its slot goes to the queued request, which finishes while the second still runs.
+    controllers[0]!.abort();
+    const result = await queued;
+    expect(result.choices[0]!.text).toBe("abc");
+    const state = await health();
+    expect(state.ongoing_requests).toBe(1);
+
+    // And once the second stream disconnects, everything is idle again.
+    controllers[1]!.abort();
+    await waitFor(async () => (await health()).ongoing_requests === 0);
+    const after = await client.completions.create({ model: MODEL, prompt: "z", max_tokens: 5 });
+    expect(after.choices[0]!.text).toBe("abcde");
+    expect(after.usage?.completion_tokens).toBe(5);
+  });
+
+  it("should free the slot when a non-streaming client gives up", async () => {
+    const controller = new AbortController();
+    const request = client.chat.completions
+      .create({ model: MODEL, messages: [{ role: "user", content: "go" }] }, { signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    await waitFor(async () => (await health()).ongoing_requests === 1);
+    controller.abort();
+    expect(await request).toBeInstanceOf(Error);
+    await waitFor(async () => (await health()).ongoing_requests === 0, 2_000).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}: ${JSON.stringify(await health())}; ${replica.stderr.join("\n")}`);
+    });
+  });
+
+  it("should make long generations stop exactly at max_tokens with finish_reason length", async () => {
+    const response = await client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "go" }], max_tokens: 30 });
+    expect(response.choices[0]!.finish_reason).toBe("length");
+    expect(response.choices[0]!.message.content).toBe("abcdefghijklmnopqrstuvwxyzabcd");
+    expect(response.usage?.completion_tokens).toBe(30);
+    // Without a reasoning parser there are no reasoning fields at all.
+    expect(response.choices[0]!.message).not.toHaveProperty("reasoning_content");
+  });
+
+  it("should honour seed, temperature, logit_bias and sampling defaults without erroring", async () => {
+    const tokenized = await fetch(`${replica.baseUrl}/tokenize`, { method: "POST", body: JSON.stringify({ model: MODEL, prompt: "a" }) });
+    const [letterA] = ((await tokenized.json()) as { tokens: number[] }).tokens;
+    const biased = await client.completions.create({
+      model: MODEL,
+      prompt: "z",
+      max_tokens: 3,
+      temperature: 0,
+      logit_bias: { [String(letterA)]: -100 },
+    });
+    expect(biased.choices[0]!.text.startsWith("a")).toBe(false);
+    const seeded = await Promise.all(
+      [1, 2].map(() => client.completions.create({ model: MODEL, prompt: "go", max_tokens: 8, temperature: 1.5, seed: 42 })),
+    );
+    expect(seeded[0]!.choices[0]!.text).toBe(seeded[1]!.choices[0]!.text);
+  });
+});

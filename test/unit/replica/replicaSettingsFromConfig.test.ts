@@ -1,0 +1,75 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadConfigFile } from "../../../src/config/loadConfigFile.js";
+import { replicaSettingsFromConfig } from "../../../src/replica/replicaSettingsFromConfig.js";
+import { createTempHome } from "../../helpers/cli.js";
+
+describe("replicaSettingsFromConfig", () => {
+  const home = createTempHome();
+  writeFileSync(join(home.path, "model.gguf"), "GGUF");
+  afterAll(() => home.remove());
+
+  async function settingsFor(yaml: string, env: NodeJS.ProcessEnv = {}) {
+    const path = join(home.path, `c${Math.random().toString(16).slice(2)}.yaml`);
+    writeFileSync(path, yaml);
+    const { config, diagnostics } = await loadConfigFile(path, { target: "local" });
+    if (config === undefined) throw new Error(JSON.stringify(diagnostics));
+    const app = config.applications[0]!;
+    return replicaSettingsFromConfig(config, app, app.llmConfigs[0]!, { LLMSERVE_HOME: home.path, ...env });
+  }
+
+  it("should read engine_kwargs, deployment_config and env vars from the llm_config", async () => {
+    const settings = await settingsFor(`
+applications:
+  - name: chat
+    args:
+      llm_configs:
+        - model_loading_config: { model_id: m1, model_source: ./model.gguf }
+          accelerator_type: CPU
+          deployment_config: { max_ongoing_requests: 6, max_queued_requests: 3, graceful_shutdown_timeout_s: 7 }
+          engine_kwargs:
+            max_model_len: 1024
+            reasoning_parser: qwen3
+            reasoning_field: reasoning_content
+            seed: 11
+            default_chat_template_kwargs: { enable_thinking: false }
+          runtime_env: { env_vars: { HF_TOKEN: hf_x, LLMSERVE_THREADS: "3" } }
+`);
+    expect(settings).toMatchObject({
+      appName: "chat",
+      modelId: "m1",
+      gpu: false,
+      threads: 3,
+      sequences: 6,
+      contextSize: 1024,
+      maxQueuedRequests: 3,
+      reasoningParser: "qwen3",
+      reasoningField: "reasoning_content",
+      defaultSeed: 11,
+      defaultChatTemplateKwargs: { enable_thinking: false },
+      hfToken: "hf_x",
+      gracefulShutdownTimeoutS: 7,
+      modelsDir: join(home.path, "models"),
+    });
+    expect(settings.modelSource).toBe(join(home.path, "model.gguf"));
+  });
+
+  it("should prefer max_num_seqs and honour HF_ENDPOINT from the environment", async () => {
+    const settings = await settingsFor(
+      `
+applications:
+  - args:
+      llm_configs:
+        - model_loading_config: { model_id: m2, model_source: "hf:acme/x-GGUF:Q4_K_M" }
+          engine_kwargs: { max_num_seqs: 12 }
+`,
+      { HF_ENDPOINT: "http://mirror.local" },
+    );
+    expect(settings.sequences).toBe(12);
+    expect(settings.hfEndpoint).toBe("http://mirror.local/");
+    expect(settings.modelSource).toBe("hf:acme/x-GGUF:Q4_K_M");
+    expect(settings.maxQueuedRequests).toBe(256);
+    expect(settings.allowCpuFallback).toBe(true);
+  });
+});
