@@ -3,13 +3,13 @@ import { ActionableError } from "./errors/ActionableError.js";
 import { EXIT_FAILURE, EXIT_USAGE } from "./exitCodes.js";
 import { packageVersion } from "./packageVersion.js";
 import { reportInternalError } from "./reportInternalError.js";
+import { controllerCommand } from "./commands/controller.js";
+import { logsCommand } from "./commands/logs.js";
 import { replicaCommand } from "./commands/replica.js";
-import { validateCommand } from "./commands/validateCommand.js";
-import { controllerCommand } from "./commands/controllerCommand.js";
-import { logsCommand } from "./commands/logsCommand.js";
-import { runCommand } from "./commands/runCommand.js";
-import { shutdownCommand } from "./commands/shutdownCommand.js";
-import { statusCommand } from "./commands/statusCommand.js";
+import { runCommand } from "./commands/run.js";
+import { shutdownCommand } from "./commands/shutdown.js";
+import { statusCommand } from "./commands/status.js";
+import { validateCommand } from "./commands/validate.js";
 
 /** Builds the `llmserve` program. Each command lives in its own file under ./commands. */
 export function createProgram(): Command {

@@ -1,7 +1,6 @@
 import type { Diagnostic } from "./Diagnostic.js";
 import type {
   AcceleratorType,
-
   DeploymentConfig,
   EngineKwargs,
   LlmConfig,
@@ -99,4 +98,3 @@ export interface ResolvedConfig {
   httpOptions: ResolvedHttpOptions;
   applications: readonly ResolvedApplication[];
 }
-

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { ownValue } from "./ownValue.js";
 
 /** A JSON Schema node as this module reads it (only the keywords llmserve's schema uses). */
 export interface SchemaNode {
@@ -53,7 +54,7 @@ export function resolveRef(node: SchemaNode, root: SchemaNode = configSchema()):
 
 /** The schema of property `key` of an object schema, with refs resolved, or undefined. */
 export function propertySchema(objectSchema: SchemaNode, key: string): SchemaNode | undefined {
-  const property = resolveRef(objectSchema).properties?.[key];
+  const property = ownValue(resolveRef(objectSchema).properties, key);
   return property === undefined ? undefined : resolveRef(property);
 }
 

@@ -2,6 +2,7 @@ import { configSchema, isIgnoredLocally, resolveRef, type SchemaNode } from "./c
 import { schemaAllowsTypeOf } from "./describeValue.js";
 import { warningAt, type Finding, type PathSegment } from "./Finding.js";
 import { isRecord } from "./walkConfig.js";
+import { ownValue } from "./ownValue.js";
 
 /**
  * One warning per key that is valid for Ray (or vLLM) but means nothing to llmserve on one machine, so nobody
@@ -13,7 +14,13 @@ export function ignoredKeyFindings(root: unknown): Finding[] {
   return findings;
 }
 
-function visit(value: unknown, node: SchemaNode, segments: PathSegment[], findings: Finding[], inEngineKwargs: boolean): void {
+function visit(
+  value: unknown,
+  node: SchemaNode,
+  segments: PathSegment[],
+  findings: Finding[],
+  inEngineKwargs: boolean,
+): void {
   const schema = resolveRef(node);
   const branches = schema.anyOf ?? schema.oneOf;
   if (branches !== undefined) {
@@ -28,7 +35,7 @@ function visit(value: unknown, node: SchemaNode, segments: PathSegment[], findin
   if (!isRecord(value) || schema.properties === undefined) return;
   const isEngineKwargs = schema.title === "EngineKwargs";
   for (const [key, child] of Object.entries(value)) {
-    const entry = schema.properties[key];
+    const entry = ownValue(schema.properties, key);
     if (entry === undefined) continue;
     if (isIgnoredLocally(entry)) {
       findings.push(warningAt([...segments, key], ignoredMessage(key, isEngineKwargs || inEngineKwargs)));
@@ -40,6 +47,11 @@ function visit(value: unknown, node: SchemaNode, segments: PathSegment[], findin
 
 function ignoredMessage(key: string, engineArgument: boolean): string {
   return engineArgument
-    ? `engine argument '${key}' is a vLLM setting that llmserve's llama.cpp engine does not use; ignored locally`
+    ? ignoredEngineArgumentMessage(key)
     : `'${key}' is a Ray setting that llmserve does not use on one machine; ignored locally`;
+}
+
+/** The warning for a vLLM engine argument that the llama.cpp engine does not use. */
+export function ignoredEngineArgumentMessage(key: string): string {
+  return `engine argument '${key}' is a vLLM setting that llmserve's llama.cpp engine does not use; ignored locally`;
 }

@@ -36,17 +36,28 @@ export async function inlineLlmConfigFiles(main: SourceDocument): Promise<Inline
       const file = isAbsolute(entry) ? entry : join(dirname(main.file), entry);
       const read = await readConfigText(absolutePath);
       if (!read.ok) {
-        const message = read.message === "no such file"
-          ? `llm_config file '${entry}' does not exist (looked at ${absolutePath})`
-          : `llm_config file '${entry}' ${read.message}`;
+        const message =
+          read.message === "no such file"
+            ? `llm_config file '${entry}' does not exist (looked at ${absolutePath})`
+            : `llm_config file '${entry}' ${read.message}`;
         if (read.line === 1 && read.column === 1) result.findings.push(errorAt(entrySegments, message));
-        else result.diagnostics.push(diagnostic(file, read.line, read.column, formatConfigPath(entrySegments), message));
+        else
+          result.diagnostics.push(diagnostic(file, read.line, read.column, formatConfigPath(entrySegments), message));
         continue;
       }
-      const parsed = parseYamlWithPositions(read.text, read.bytes, file, absolutePath, "an LLMConfig mapping (model_loading_config, engine_kwargs, ...)");
+      const parsed = parseYamlWithPositions(
+        read.text,
+        read.bytes,
+        file,
+        absolutePath,
+        "an LLMConfig mapping (model_loading_config, engine_kwargs, ...)",
+      );
       if (!parsed.ok) {
         for (const problem of parsed.problems) {
-          result.diagnostics.push({ ...diagnostic(file, problem.line, problem.column, formatConfigPath(entrySegments), problem.message), severity: problem.severity });
+          result.diagnostics.push({
+            ...diagnostic(file, problem.line, problem.column, formatConfigPath(entrySegments), problem.message),
+            severity: problem.severity,
+          });
         }
         continue;
       }
@@ -60,4 +71,3 @@ export async function inlineLlmConfigFiles(main: SourceDocument): Promise<Inline
 function diagnostic(file: string, line: number, column: number, path: string, message: string): Diagnostic {
   return { file, line, column, severity: "error", path, message };
 }
-

@@ -19,7 +19,7 @@ import { resolveConfig } from "./resolveConfig.js";
 import { schemaFindings } from "./schemaFindings.js";
 import { uniquenessFindings } from "./uniquenessFindings.js";
 
-const ROOT_WHAT = "a mapping with 'applications' (a Ray Serve config file)";
+const ROOT_WHAT = "a mapping with an 'applications' list";
 
 /**
  * Reads, parses, validates and resolves an llmserve config file. Never throws for anything in the file: every
@@ -31,11 +31,29 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
   const absolutePath = resolve(path);
   const read = await readConfigText(absolutePath);
   if (!read.ok) {
-    return failed([{ file: path, line: read.line, column: read.column, severity: "error", path: "", message: `${path} ${read.message}` }]);
+    return failed([
+      {
+        file: path,
+        line: read.line,
+        column: read.column,
+        severity: "error",
+        path: "",
+        message: `${path} ${read.message}`,
+      },
+    ]);
   }
   const parsed = parseYamlWithPositions(read.text, read.bytes, path, absolutePath, ROOT_WHAT);
   if (!parsed.ok) {
-    return failed(parsed.problems.map((p) => ({ file: path, line: p.line, column: p.column, severity: p.severity, path: "", message: p.message })));
+    return failed(
+      parsed.problems.map((p) => ({
+        file: path,
+        line: p.line,
+        column: p.column,
+        severity: p.severity,
+        path: "",
+        message: p.message,
+      })),
+    );
   }
   const main = parsed.source;
   const inlined = await inlineLlmConfigFiles(main);
@@ -58,7 +76,8 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics, config: undefined };
 
   const hash = createHash("sha256").update(main.bytes);
-  for (const inclusion of inlined.inclusions) hash.update(`\u0000${inclusion.source.absolutePath}\u0000`).update(inclusion.source.bytes);
+  for (const inclusion of inlined.inclusions)
+    hash.update(`\u0000${inclusion.source.absolutePath}\u0000`).update(inclusion.source.bytes);
   const rawFile = value as LlmServeConfigFile;
   const config = resolveConfig({
     file: applyDefaults(rawFile),
@@ -75,11 +94,15 @@ function failed(diagnostics: Diagnostic[]): ConfigLoadResult {
 }
 
 function toDiagnostic(finding: Finding, locator: Locator): Diagnostic {
-  const position = locator.locate(finding.positionAt ?? finding.segments, finding.positionAt !== undefined ? "key" : finding.at);
+  const position = locator.locate(
+    finding.positionAt ?? finding.segments,
+    finding.positionAt !== undefined ? "key" : finding.at,
+  );
   let message = finding.message;
   if (finding.firstAt !== undefined) {
     const first = locator.locate(finding.firstAt, "value");
-    message += first.file === position.file ? ` (first at line ${first.line})` : ` (first at ${first.file}:${first.line})`;
+    message +=
+      first.file === position.file ? ` (first at line ${first.line})` : ` (first at ${first.file}:${first.line})`;
   }
   return {
     file: position.file,
@@ -104,6 +127,12 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
 function sortDiagnostics(diagnostics: Diagnostic[], locator: Locator): Diagnostic[] {
   return diagnostics
     .map((d, index) => ({ d, index }))
-    .sort((a, b) => locator.fileOrder(a.d.file) - locator.fileOrder(b.d.file) || a.d.line - b.d.line || a.d.column - b.d.column || a.index - b.index)
+    .sort(
+      (a, b) =>
+        locator.fileOrder(a.d.file) - locator.fileOrder(b.d.file) ||
+        a.d.line - b.d.line ||
+        a.d.column - b.d.column ||
+        a.index - b.index,
+    )
     .map(({ d }) => d);
 }

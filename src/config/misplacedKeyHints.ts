@@ -24,6 +24,9 @@ export const MISPLACED_KEY_HINTS: Readonly<Record<string, Readonly<Record<string
     gguf_source: "'gguf_source' belongs under 'model_loading_config'",
     autoscaling_config: "'autoscaling_config' belongs under 'deployment_config'",
     num_replicas: "'num_replicas' belongs under 'deployment_config'",
+    min_replicas: "'min_replicas' belongs under 'deployment_config.autoscaling_config'",
+    max_replicas: "'max_replicas' belongs under 'deployment_config.autoscaling_config'",
+    initial_replicas: "'initial_replicas' belongs under 'deployment_config.autoscaling_config'",
     max_ongoing_requests: "'max_ongoing_requests' belongs under 'deployment_config'",
     reasoning_parser: "'reasoning_parser' belongs under 'engine_kwargs'",
     tensor_parallel_size: "'tensor_parallel_size' belongs under 'engine_kwargs'",
@@ -35,13 +38,17 @@ export const MISPLACED_KEY_HINTS: Readonly<Record<string, Readonly<Record<string
     max_replicas: "'max_replicas' belongs under 'autoscaling_config'",
     initial_replicas: "'initial_replicas' belongs under 'autoscaling_config'",
     target_ongoing_requests: "'target_ongoing_requests' belongs under 'autoscaling_config'",
-    placement_group_bundles: "'placement_group_bundles' cannot be set in deployment_config; use the llm_config's 'placement_group_config'",
-    placement_group_strategy: "'placement_group_strategy' cannot be set in deployment_config; use the llm_config's 'placement_group_config'",
+    placement_group_bundles:
+      "'placement_group_bundles' cannot be set in deployment_config; use the llm_config's 'placement_group_config'",
+    placement_group_strategy:
+      "'placement_group_strategy' cannot be set in deployment_config; use the llm_config's 'placement_group_config'",
   },
   AutoscalingConfig: {
-    max_ongoing_requests: "'max_ongoing_requests' belongs in 'deployment_config', not in 'autoscaling_config' (Ray silently ignores it here)",
+    max_ongoing_requests:
+      "'max_ongoing_requests' belongs in 'deployment_config', not in 'autoscaling_config' (Ray silently ignores it here)",
     num_replicas: "'num_replicas' belongs in 'deployment_config' (and cannot be used together with autoscaling_config)",
-    target_num_ongoing_requests_per_replica: "'target_num_ongoing_requests_per_replica' was renamed 'target_ongoing_requests'",
+    target_num_ongoing_requests_per_replica:
+      "'target_num_ongoing_requests_per_replica' was renamed 'target_ongoing_requests'",
   },
   ModelLoadingConfig: {
     model: "unknown key 'model'; the served name is 'model_id' and the weights are 'model_source'",

@@ -35,12 +35,21 @@ export function modelSourceFindings(
       if (sourceKind !== undefined && ggufFormOf(sourceKind) !== undefined) {
         findings.push(...ggufFindings(sourceKind, [...base, sourceKey], target, sourceKey));
       } else if (typeof rawSource === "object" && rawSource !== null) {
-        findings.push(errorAt([...base, "model_source"], `model_source is a cloud bucket, which llmserve cannot run locally; add model_loading_config.gguf_source (${GGUF_FORMS})`));
+        findings.push(
+          errorAt(
+            [...base, "model_source"],
+            `model_source is a cloud bucket, which llmserve cannot run locally; add model_loading_config.gguf_source (${GGUF_FORMS})`,
+          ),
+        );
       } else if (sourceKind !== undefined) {
         findings.push(errorAt([...base, sourceKey], noGgufMessage(sourceKind)));
       }
     }
-    if (target === "ray" && sourceKind !== undefined && (sourceKind.kind === "hf-gguf" || sourceKind.kind === "bad-hf")) {
+    if (
+      target === "ray" &&
+      sourceKind !== undefined &&
+      (sourceKind.kind === "hf-gguf" || sourceKind.kind === "bad-hf")
+    ) {
       findings.push(
         warningAt(
           [...base, sourceKey],
@@ -62,17 +71,31 @@ function ggufFindings(kind: ModelSourceKind, segments: PathSegment[], target: Co
       return [];
     case "url":
       if (kind.plainHttp && !kind.loopback) {
-        return [warningAt(segments, `${key} downloads over plain http, which anyone on the way can tamper with; prefer https`, "value")];
+        return [
+          warningAt(
+            segments,
+            `${key} downloads over plain http, which anyone on the way can tamper with; prefer https`,
+            "value",
+          ),
+        ];
       }
       return [];
     case "bad-hf":
-      return [errorAt(segments, `${key} '${kind.uri}' is not a GGUF source: write hf:owner/repo/file.gguf or hf:owner/repo:QUANT (e.g. hf:Qwen/Qwen3-0.6B-GGUF:Q8_0)`)];
+      return [errorAt(segments, badHfMessage(`${key} '${kind.uri}'`))];
     case "hf-repo":
-      if (/-GGUF$/i.test(kind.repo)) return [errorAt(segments, `${key} must be ${GGUF_FORMS}; for this repository write hf:${kind.repo}:Q4_K_M (or another quantization it holds)`)];
+      if (/-GGUF$/i.test(kind.repo))
+        return [
+          errorAt(
+            segments,
+            `${key} must be ${GGUF_FORMS}; for this repository write hf:${kind.repo}:Q4_K_M (or another quantization it holds)`,
+          ),
+        ];
       return [errorAt(segments, `${key} must be ${GGUF_FORMS} (got '${kind.repo}', a Hugging Face repository id)`)];
     case "bucket":
     case "other":
-      return [errorAt(segments, `${key} must be ${GGUF_FORMS} (got '${kind.kind === "bucket" ? kind.uri : kind.text}')`)];
+      return [
+        errorAt(segments, `${key} must be ${GGUF_FORMS} (got '${kind.kind === "bucket" ? kind.uri : kind.text}')`),
+      ];
   }
 }
 
@@ -84,10 +107,14 @@ function noGgufMessage(kind: ModelSourceKind): string {
     return `${kind.repo} holds safetensors weights; add a GGUF source such as ${suggestedGgufSource(kind.repo)} as model_loading_config.gguf_source`;
   }
   if (kind.kind === "bad-hf") {
-    return `'${kind.uri}' is not a GGUF source: write hf:owner/repo/file.gguf or hf:owner/repo:QUANT (e.g. hf:Qwen/Qwen3-0.6B-GGUF:Q8_0)`;
+    return badHfMessage(`'${kind.uri}'`);
   }
   const text = kind.kind === "other" ? kind.text : kind.kind === "bucket" ? kind.uri : "";
   return `'${text}' is not a GGUF model; llmserve runs GGUF files: add model_loading_config.gguf_source (${GGUF_FORMS})`;
+}
+
+function badHfMessage(subject: string): string {
+  return `${subject} is not a GGUF source: write hf:owner/repo/file.gguf or hf:owner/repo:QUANT (e.g. hf:Qwen/Qwen3-0.6B-GGUF:Q8_0)`;
 }
 
 function isFile(path: string): boolean {

@@ -1,4 +1,4 @@
-import { isMap, LineCounter, parseDocument, type YAMLError } from "yaml";
+import { isMap, LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import type { SourceDocument } from "./SourceDocument.js";
 import { pyyamlTags } from "./pyyamlTags.js";
 
@@ -26,31 +26,39 @@ export function parseYamlWithPositions(
   what = "a mapping",
 ): ParseYamlResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    version: "1.1",
-    schema: "yaml-1.1",
-    customTags: pyyamlTags,
-    merge: true,
-  });
+  let doc: Document.Parsed;
+  try {
+    doc = parseYaml(text, lineCounter);
+  } catch (error) {
+    // The parser recurses per nesting level; absurdly deep input can exhaust the stack.
+    return { ok: false, problems: [{ line: 1, column: 1, severity: "error", message: yamlFailure(error) }] };
+  }
   const problems: YamlProblem[] = [];
   for (const error of doc.errors) problems.push(toProblem(error, "error", text, lineCounter));
   for (const warning of doc.warnings) {
     // PyYAML's safe_load refuses unknown tags, so Ray would too.
     problems.push(toProblem(warning, warning.code === "TAG_RESOLVE_FAILED" ? "error" : "warning", text, lineCounter));
   }
-  if (problems.some((p) => p.severity === "error")) return { ok: false, problems };
+  if (problems.some((p) => p.severity === "error")) return { ok: false, problems: capSyntaxErrors(problems) };
 
   if (doc.contents === null) {
-    return { ok: false, problems: [{ line: 1, column: 1, severity: "error", message: `the file is empty; expected ${what}` }] };
+    return {
+      ok: false,
+      problems: [{ line: 1, column: 1, severity: "error", message: `the file is empty; expected ${what}` }],
+    };
   }
   if (!isMap(doc.contents)) {
     const start = lineCounter.linePos(doc.contents.range?.[0] ?? 0);
     return {
       ok: false,
-      problems: [{ line: start.line, column: start.col, severity: "error", message: `the top level must be ${what} (got ${nodeKind(doc.contents)})` }],
+      problems: [
+        {
+          line: start.line,
+          column: start.col,
+          severity: "error",
+          message: `the top level must be ${what} (got ${nodeKind(doc.contents)})`,
+        },
+      ],
     };
   }
   let value: unknown;
@@ -58,7 +66,13 @@ export function parseYamlWithPositions(
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, problems: [{ line: 1, column: 1, severity: "error", message: `cannot expand the YAML: ${message}` }] };
+    // An alias to an anchor that is not defined before it is only found here; point at the alias.
+    const alias = /Unresolved alias.*: (\S+)$/.exec(message)?.[1];
+    const offset = alias === undefined ? -1 : text.indexOf(`*${alias}`);
+    const { line, col } = lineCounter.linePos(Math.max(offset, 0));
+    const problem =
+      alias === undefined ? `cannot expand the YAML: ${message}` : `alias *${alias} has no anchor &${alias} before it`;
+    return { ok: false, problems: [{ line, column: col, severity: "error", message: problem }] };
   }
   return { ok: true, source: { file, absolutePath, doc, lineCounter, value, bytes } };
 }
@@ -71,7 +85,46 @@ function nodeKind(node: unknown): string {
   return `a ${typeof value}`;
 }
 
-function toProblem(error: YAMLError, severity: YamlProblem["severity"], text: string, lineCounter: LineCounter): YamlProblem {
+/** Most YAML syntax errors reported: past the first few they are echoes of one broken line. */
+const MAX_SYNTAX_ERRORS = 5;
+
+function capSyntaxErrors(problems: YamlProblem[]): YamlProblem[] {
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length <= MAX_SYNTAX_ERRORS) return problems;
+  const kept = errors.slice(0, MAX_SYNTAX_ERRORS);
+  const last = kept[kept.length - 1]!;
+  const more = errors.length - MAX_SYNTAX_ERRORS;
+  kept.push({
+    ...last,
+    message: `${more} more YAML syntax error${more === 1 ? "" : "s"} after this one; fix the first ones, the rest usually follow from them`,
+  });
+  return kept;
+}
+
+/** YAML 1.1 as Ray's PyYAML reads it, with positions, duplicate keys as errors and merge keys (`<<`). */
+function parseYaml(text: string, lineCounter: LineCounter): Document.Parsed {
+  return parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    version: "1.1",
+    schema: "yaml-1.1",
+    customTags: pyyamlTags,
+    merge: true,
+  });
+}
+
+function yamlFailure(error: unknown): string {
+  if (error instanceof RangeError) return "the YAML is nested too deeply to read";
+  return `cannot read the YAML: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function toProblem(
+  error: YAMLError,
+  severity: YamlProblem["severity"],
+  text: string,
+  lineCounter: LineCounter,
+): YamlProblem {
   const { line, col } = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
   return { line, column: col, severity, message: yamlMessage(error, text) };
 }
@@ -90,6 +143,7 @@ function yamlMessage(error: YAMLError, text: string): string {
     case "TAG_RESOLVE_FAILED":
       return `unsupported YAML tag ${first.replace(/^Unresolved tag: /, "")} (Ray's YAML loader refuses it too)`;
     default:
+      if (/call stack/i.test(first)) return "the YAML is nested too deeply to read";
       return `YAML syntax error: ${lowerFirst(first)}`;
   }
 }

@@ -5,8 +5,7 @@ import { lineColumnOfByte } from "./lineColumnOfByte.js";
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export type ReadConfigTextResult =
-  | { ok: true; text: string; bytes: Buffer }
-  | { ok: false; line: number; column: number; message: string };
+  { ok: true; text: string; bytes: Buffer } | { ok: false; line: number; column: number; message: string };
 
 /**
  * Reads a config file as UTF-8 text, refusing what cannot be one: a directory, a file over 1 MiB, a binary file,
@@ -32,7 +31,11 @@ export async function readConfigText(path: string): Promise<ReadConfigTextResult
   const bad = firstInvalidUtf8Byte(bytes);
   if (bad !== -1) {
     const { line, column } = lineColumnOfByte(bytes, bad);
-    return failure(line, column, `is not valid UTF-8 (byte 0x${bytes[bad]?.toString(16).padStart(2, "0")}); save it as UTF-8`);
+    return failure(
+      line,
+      column,
+      `is not valid UTF-8 (byte 0x${bytes[bad]?.toString(16).padStart(2, "0")}); save it as UTF-8`,
+    );
   }
   let text = bytes.toString("utf8");
   if (text.startsWith("\uFEFF")) text = text.slice(1);

@@ -25,11 +25,20 @@ export function replicaFindings(root: unknown): Finding[] {
       );
     }
     if (deployment["max_queued_requests"] === 0) {
-      findings.push(errorAt([...base, "max_queued_requests"], "max_queued_requests must be -1 (unlimited) or a positive integer (got 0)"));
+      findings.push(
+        errorAt(
+          [...base, "max_queued_requests"],
+          "max_queued_requests must be -1 (unlimited) or a positive integer (got 0)",
+        ),
+      );
     }
     if (autoscaling !== undefined) findings.push(...autoscalingFindings(autoscaling, [...base, "autoscaling_config"]));
   }
   return findings;
+}
+
+function isCount(value: unknown, minimum: number): value is number {
+  return isInteger(value) && value >= minimum;
 }
 
 function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string | number)[]): Finding[] {
@@ -39,6 +48,8 @@ function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string
   const min = minSet ? autoscaling["min_replicas"] : DEFAULT_MIN_REPLICAS;
   const max = maxSet ? autoscaling["max_replicas"] : DEFAULT_MAX_REPLICAS;
   const initial = autoscaling["initial_replicas"];
+  // Out-of-range counts are reported by the schema; comparing them as well would only add noise.
+  if (!isCount(min, 0) || !isCount(max, 1) || (initial !== undefined && !isCount(initial, 0))) return findings;
   const shown = (value: number, set: boolean) => (set ? `${value}` : `${value}, the default`);
   if (isInteger(min) && isInteger(max) && min > max) {
     findings.push(
@@ -50,10 +61,20 @@ function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string
   }
   if (isInteger(initial)) {
     if (isInteger(min) && initial < min) {
-      findings.push(errorAt([...base, "initial_replicas"], `initial_replicas (${initial}) is less than min_replicas (${shown(min, minSet)})`));
+      findings.push(
+        errorAt(
+          [...base, "initial_replicas"],
+          `initial_replicas (${initial}) is less than min_replicas (${shown(min, minSet)})`,
+        ),
+      );
     }
     if (isInteger(max) && initial > max) {
-      findings.push(errorAt([...base, "initial_replicas"], `initial_replicas (${initial}) is greater than max_replicas (${shown(max, maxSet)})`));
+      findings.push(
+        errorAt(
+          [...base, "initial_replicas"],
+          `initial_replicas (${initial}) is greater than max_replicas (${shown(max, maxSet)})`,
+        ),
+      );
     }
   }
   return findings;

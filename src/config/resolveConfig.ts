@@ -42,7 +42,9 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     ...(typeof http.request_timeout_s === "number" ? { request_timeout_s: http.request_timeout_s } : {}),
     ...(http.api_key_env !== undefined ? { api_key_env: http.api_key_env } : {}),
   };
-  const applications = file.applications.map((app, appIndex) => resolveApplication(app, ["applications", appIndex], input));
+  const applications = file.applications.map((app, appIndex) =>
+    resolveApplication(app, ["applications", appIndex], input),
+  );
   return deepFreeze({
     sourcePath: input.sourcePath,
     sourceHash: input.sourceHash,
@@ -61,14 +63,23 @@ function resolveApplication(app: Application, segments: PathSegment[], input: Re
     const llmSegments = [...segments, "args", "llm_configs", index];
     return resolveLlmConfig(llmConfig, appEnv, input.baseDirOf([...llmSegments, "model_loading_config"]));
   });
-  return { name: app.name ?? "default", routePrefix: app.route_prefix === undefined ? "/" : app.route_prefix, llmConfigs };
+  return {
+    name: app.name ?? "default",
+    routePrefix: app.route_prefix === undefined ? "/" : app.route_prefix,
+    llmConfigs,
+  };
 }
 
-function resolveLlmConfig(raw: LlmConfig, appEnv: Record<string, string | undefined>, baseDir: string): ResolvedLlmConfig {
+function resolveLlmConfig(
+  raw: LlmConfig,
+  appEnv: Record<string, string | undefined>,
+  baseDir: string,
+): ResolvedLlmConfig {
   const loading = raw.model_loading_config;
-  const modelSource = typeof loading.model_source === "string"
-    ? loading.model_source
-    : (loading.model_source?.bucket_uri ?? loading.model_id);
+  const modelSource =
+    typeof loading.model_source === "string"
+      ? loading.model_source
+      : (loading.model_source?.bucket_uri ?? loading.model_id);
   const ggufText = loading.gguf_source ?? modelSource;
   const ggufSource = ggufFormOf(classifyModelSource(ggufText, baseDir));
   const deploymentConfig: DeploymentConfig = raw.deployment_config ?? {};

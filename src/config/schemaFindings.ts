@@ -5,6 +5,7 @@ import { describeSchema, describeTypes, describeValue, listValues, schemaAllowsT
 import { didYouMean } from "./didYouMean.js";
 import { errorAt, type Finding, type PathSegment } from "./Finding.js";
 import { MISPLACED_KEY_HINTS } from "./misplacedKeyHints.js";
+import { ownValue } from "./ownValue.js";
 
 /** Validates the whole config against the schema and turns ajv's errors into human messages. */
 export function schemaFindings(value: unknown): Finding[] {
@@ -32,7 +33,18 @@ function dropBranchNoise(errors: readonly ErrorObject[]): ErrorObject[] {
     }
     if (picked) dropped.add(error);
   }
+  // A value of the wrong type also fails its enum, range or pattern: the type error says it all.
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type" && !dropped.has(e)).map((e) => e.instancePath));
+  for (const error of errors) {
+    if (error.keyword !== "type" && typeErrorAt.has(error.instancePath) && !isContainerKeyword(error.keyword))
+      dropped.add(error);
+  }
   return errors.filter((error) => !dropped.has(error));
+}
+
+/** Keywords whose errors are about a mapping's keys, reported at the mapping's own path. */
+function isContainerKeyword(keyword: string): boolean {
+  return keyword === "required" || keyword === "additionalProperties";
 }
 
 function toFinding(error: ErrorObject, root: unknown): Finding {
@@ -51,18 +63,33 @@ function toFinding(error: ErrorObject, root: unknown): Finding {
       return { ...errorAt([...segments, key], `missing required key '${key}'`, "key"), positionAt: segments };
     }
     case "type":
-      return errorAt(segments, `${name} must be ${describeTypes(params["type"] as string | string[])} (got ${got})`);
+      return errorAt(
+        segments,
+        `${name} must be ${describeTypes(params["type"] as string | string[])} (got ${got})${quoteHint(params["type"], error.data)}`,
+      );
     case "enum": {
       const allowed = (params["allowedValues"] as unknown[]) ?? [];
-      return errorAt(segments, `${name} must be one of ${listValues(allowed)} (got ${got})${suggestion(error.data, allowed)}`);
+      return errorAt(
+        segments,
+        `${name} must be one of ${listValues(allowed)} (got ${got})${suggestion(error.data, allowed)}`,
+      );
     }
     case "const":
       return errorAt(segments, constMessage(name, params["allowedValue"], got));
     case "anyOf":
     case "oneOf": {
+      if (segments.at(-2) === "llm_configs") {
+        return errorAt(
+          segments,
+          `each llm_configs entry must be an LLMConfig mapping or the path of a YAML file holding one (got ${got})`,
+        );
+      }
       const branches = (error.schema as SchemaNode[] | undefined) ?? [];
       const allowedValues = branches.flatMap((b) => resolveRef(b).enum ?? []);
-      return errorAt(segments, `${name} must be ${anyOfWords(branches)} (got ${got})${suggestion(error.data, allowedValues)}`);
+      return errorAt(
+        segments,
+        `${name} must be ${anyOfWords(branches)} (got ${got})${suggestion(error.data, allowedValues)}`,
+      );
     }
     case "minimum":
     case "maximum":
@@ -82,8 +109,14 @@ function toFinding(error: ErrorObject, root: unknown): Finding {
   }
 }
 
+/** YAML reads `4` and `true` as a number and a boolean; where a string is wanted, say how to keep it one. */
+function quoteHint(expected: unknown, value: unknown): string {
+  if (expected !== "string" || (typeof value !== "number" && typeof value !== "boolean")) return "";
+  return `; quote it to make it a string: "${String(value)}"`;
+}
+
 function unknownKeyMessage(key: string, objectSchema: SchemaNode): string {
-  const hint = MISPLACED_KEY_HINTS[objectSchema.title ?? ""]?.[key];
+  const hint = ownValue(ownValue(MISPLACED_KEY_HINTS, objectSchema.title ?? ""), key);
   if (hint !== undefined) return hint;
   const allowed = Object.keys(objectSchema.properties ?? {});
   const guess = didYouMean(key, allowed);
@@ -93,7 +126,10 @@ function unknownKeyMessage(key: string, objectSchema: SchemaNode): string {
 
 function suggestion(value: unknown, allowed: readonly unknown[]): string {
   if (typeof value !== "string") return "";
-  const guess = didYouMean(value, allowed.filter((v): v is string => typeof v === "string"));
+  const guess = didYouMean(
+    value,
+    allowed.filter((v): v is string => typeof v === "string"),
+  );
   return guess === undefined ? "" : `; did you mean '${guess}'?`;
 }
 
@@ -123,7 +159,7 @@ export function instanceSegments(pointer: string, root: unknown): PathSegment[] 
       node = node[index];
     } else {
       segments.push(key);
-      node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+      node = typeof node === "object" && node !== null ? ownValue(node as Record<string, unknown>, key) : undefined;
     }
   }
   return segments;

@@ -12,14 +12,28 @@ export function uniquenessFindings(root: unknown): Finding[] {
       const where = app["name"] === undefined ? segments : [...segments, "name"];
       const first = names.get(name);
       if (first === undefined) names.set(name, where);
-      else findings.push(duplicate(where, first, `application name '${name}' is used twice${app["name"] === undefined ? " (the default name)" : ""}; give each application a unique name`));
+      else
+        findings.push(
+          duplicate(
+            where,
+            first,
+            `application name '${name}' is used twice${app["name"] === undefined ? " (the default name)" : ""}; give each application a unique name`,
+          ),
+        );
     }
     const prefix = app["route_prefix"] === undefined ? "/" : app["route_prefix"];
     if (typeof prefix === "string") {
       const where = app["route_prefix"] === undefined ? segments : [...segments, "route_prefix"];
       const first = prefixes.get(prefix);
       if (first === undefined) prefixes.set(prefix, where);
-      else findings.push(duplicate(where, first, `route_prefix '${prefix}' is used by two applications${app["route_prefix"] === undefined ? " (the default prefix)" : ""}; give each application its own prefix`));
+      else
+        findings.push(
+          duplicate(
+            where,
+            first,
+            `route_prefix '${prefix}' is used by two applications${app["route_prefix"] === undefined ? " (the default prefix)" : ""}; give each application its own prefix`,
+          ),
+        );
     }
   }
   const modelIds = new Map<string, PathSegment[]>();
@@ -30,7 +44,10 @@ export function uniquenessFindings(root: unknown): Finding[] {
     const where = [...llmSegments, "model_loading_config", "model_id"];
     const first = modelIds.get(key);
     if (first === undefined) modelIds.set(key, where);
-    else findings.push(duplicate(where, first, `model_id '${modelId}' is used twice in this application; model ids must be unique`));
+    else
+      findings.push(
+        duplicate(where, first, `model_id '${modelId}' is used twice in this application; model ids must be unique`),
+      );
   }
   return findings;
 }

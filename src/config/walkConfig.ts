@@ -1,4 +1,5 @@
 import type { PathSegment } from "./Finding.js";
+import { ownValue } from "./ownValue.js";
 
 export type Json = Record<string, unknown>;
 
@@ -9,7 +10,7 @@ export function isRecord(value: unknown): value is Json {
 /** The value at `key` if it is a mapping. */
 export function recordAt(parent: unknown, key: string): Json | undefined {
   if (!isRecord(parent)) return undefined;
-  const value = parent[key];
+  const value = ownValue(parent, key);
   return isRecord(value) ? value : undefined;
 }
 
