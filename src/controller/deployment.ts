@@ -222,7 +222,8 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
       const error = worst.record().lastError ?? "unknown";
       return {
         status: "UNHEALTHY",
-        trigger: error.startsWith("hung") ? "HEALTH_CHECK_FAILED" : "REPLICA_STARTUP_FAILED",
+        // A replica that had been running and died or hung is what Ray reports as a failed health check.
+        trigger: worst.everReady() ? "HEALTH_CHECK_FAILED" : "REPLICA_STARTUP_FAILED",
         message: `${ready.length} of ${target} replicas running; replica ${worst.id} failed ${worst.consecutiveFailures()} time(s) in a row, restarting with backoff: ${error}`,
       };
     }
