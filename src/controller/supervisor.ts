@@ -89,6 +89,8 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   let failedReason: string | undefined;
   let healthFailures = 0;
   let stopping: Promise<boolean> | undefined;
+  /** A failed process still being stopped: kept in the record so `shutdown` can find it if we die meanwhile. */
+  let dyingPid = 0;
   const timers = new Set<NodeJS.Timeout>();
 
   const change = (next?: ReplicaLifecycle): void => {
@@ -249,14 +251,25 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     });
   };
 
-  /** A failure the controller detected while the process may still run: kill it, then treat it as exited. */
+  /**
+   * A failure the controller detected while the process may still run (hung, too slow): stop its group first, so
+   * its memory (GPU memory included) is free before a replacement starts, then treat it as exited.
+   */
   const fail = (reason: string): void => {
     const victim = child;
     const victimPid = pid;
     child = undefined;
+    clearTimers();
+    if (victim === undefined) return onFailure(reason);
     options.log(`replica ${options.id}: ${reason}; stopping pid ${victimPid}`);
-    onFailure(reason);
-    if (victim !== undefined) void stopGroup(victimPid, options.stopGraceMs);
+    lastError = reason;
+    dyingPid = victimPid;
+    change("backoff");
+    void stopGroup(victimPid, options.stopGraceMs).then(() => {
+      dyingPid = 0;
+      if (lifecycle === "stopping" || lifecycle === "stopped") return;
+      onFailure(reason);
+    });
   };
 
   const onFailure = (reason: string): void => {
@@ -288,7 +301,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     version: options.version,
     record: () => ({
       id: options.id,
-      pid: child !== undefined || lifecycle === "stopping" ? pid : 0,
+      pid: child !== undefined || lifecycle === "stopping" ? pid : dyingPid,
       port,
       lifecycle,
       gpus,
