@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
@@ -36,6 +36,7 @@ describe("llmserve run against a running instance", () => {
   afterEach(() => {
     killProcessesOfHome(home.path);
     home.remove();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const client = (prefix = ""): OpenAI =>

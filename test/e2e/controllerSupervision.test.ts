@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -36,6 +36,7 @@ describe("controller supervision with the fixture replica", () => {
   afterEach(() => {
     killProcessesOfHome(home.path);
     home.remove();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("should SIGKILL a replica that ignores SIGTERM at shutdown and still leave nothing behind", async () => {
