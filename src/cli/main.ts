@@ -1,12 +1,17 @@
 import { Command, CommanderError } from "commander";
-import { createGpusCommand } from "./commands/gpus.js";
-import { buildCommand } from "./commands/buildCommand.js";
-import { deployCommand } from "./commands/deployCommand.js";
 import { ActionableError } from "./errors/ActionableError.js";
 import { EXIT_FAILURE, EXIT_USAGE } from "./exitCodes.js";
 import { packageVersion } from "./packageVersion.js";
 import { reportInternalError } from "./reportInternalError.js";
+import { buildCommand } from "./commands/build.js";
+import { controllerCommand } from "./commands/controller.js";
+import { deployCommand } from "./commands/deploy.js";
+import { gpusCommand } from "./commands/gpus.js";
+import { logsCommand } from "./commands/logs.js";
 import { replicaCommand } from "./commands/replica.js";
+import { runCommand } from "./commands/run.js";
+import { shutdownCommand } from "./commands/shutdown.js";
+import { statusCommand } from "./commands/status.js";
 import { validateCommand } from "./commands/validate.js";
 
 /** Builds the `llmserve` program. Each command lives in its own file under ./commands. */
@@ -20,12 +25,26 @@ export function createProgram(): Command {
 
   // addCommand() does not pass exitOverride and output settings down; without them an unknown flag on a
   // subcommand would exit 1 from inside commander instead of the usage exit code 2.
-  for (const command of commands()) program.addCommand(command.copyInheritedSettings(program));
+  // Commands named with a leading underscore are internal (the controller daemon) and hidden from --help.
+  for (const command of commands()) {
+    program.addCommand(command.copyInheritedSettings(program), { hidden: command.name().startsWith("_") });
+  }
   return program;
 }
 
 function commands(): Command[] {
-  return [validateCommand(), replicaCommand(), deployCommand(), buildCommand(), createGpusCommand()];
+  return [
+    validateCommand(),
+    runCommand(),
+    statusCommand(),
+    shutdownCommand(),
+    logsCommand(),
+    gpusCommand(),
+    deployCommand(),
+    buildCommand(),
+    replicaCommand(),
+    controllerCommand(),
+  ];
 }
 
 /** Entry point used by bin/llmserve.js. Never lets a stack trace reach the user. */

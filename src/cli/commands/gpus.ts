@@ -4,7 +4,7 @@ import type { GpuInfo } from "../../gpu/GpuInfo.js";
 import { readGpuInventory } from "../../gpu/readGpuInventory.js";
 
 /** `llmserve gpus [--json]`: the GPUs llmserve can place replicas on (nvidia-smi's view), or "CPU only". */
-export function createGpusCommand(): Command {
+export function gpusCommand(): Command {
   return new Command("gpus")
     .description("list this machine's NVIDIA GPUs with their free memory (what accelerator_type is matched against)")
     .option("--json", "print the inventory as JSON (memory in bytes)")

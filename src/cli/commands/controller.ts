@@ -1,0 +1,18 @@
+import { Command } from "commander";
+import { runController } from "../../controller/runController.js";
+import { llmserveHome } from "../../llmserveHome.js";
+
+/**
+ * `llmserve _controller --config FILE` (hidden): the daemon `run` starts detached. Prints one JSON startup line on
+ * stdout (`started` or `failed`), logs to stderr ($LLMSERVE_HOME/logs/controller.log), and serves until shut down.
+ */
+export function controllerCommand(): Command {
+  return new Command("_controller")
+    .description("internal: the controller daemon started by `llmserve run`")
+    .requiredOption("--config <file>", "the config file to deploy")
+    .action(async (options: { config: string }) => {
+      const code = await runController({ configPath: options.config, home: llmserveHome() });
+      // Exit explicitly: undici keep-alive sockets or timers must not keep a finished controller alive.
+      process.exit(code);
+    });
+}

@@ -1,0 +1,115 @@
+/**
+ * What the controller records about itself and everything it started: the content of $LLMSERVE_HOME/state.json
+ * and the body of the admin `GET /status`. Status values are Ray Serve's.
+ */
+
+/** Ray's ApplicationStatus (NOT_STARTED is never recorded: such an app is simply absent). */
+export type ApplicationStatus = "DEPLOYING" | "RUNNING" | "DEPLOY_FAILED" | "UNHEALTHY" | "DELETING";
+
+/** Ray's DeploymentStatus. */
+export type DeploymentStatus = "UPDATING" | "HEALTHY" | "UNHEALTHY" | "DEPLOY_FAILED" | "UPSCALING" | "DOWNSCALING";
+
+/** Ray's DeploymentStatusTrigger. */
+export type DeploymentStatusTrigger =
+  | "UNSPECIFIED"
+  | "CONFIG_UPDATE_STARTED"
+  | "CONFIG_UPDATE_COMPLETED"
+  | "UPSCALE_COMPLETED"
+  | "DOWNSCALE_COMPLETED"
+  | "AUTOSCALING"
+  | "REPLICA_STARTUP_FAILED"
+  | "HEALTH_CHECK_FAILED"
+  | "INTERNAL_ERROR"
+  | "DELETING";
+
+/** Ray's ReplicaState, as counted in `replica_states`. */
+export type RayReplicaState = "STARTING" | "UPDATING" | "RECOVERING" | "RUNNING" | "STOPPING" | "PENDING_MIGRATION";
+
+/**
+ * llmserve's own, finer replica lifecycle (see supervisor.ts for the transitions):
+ * pending -> starting -> loading -> ready -> stopping -> stopped, and backoff (waiting to restart after a failure),
+ * failed (gave up).
+ */
+export type ReplicaLifecycle = "pending" | "starting" | "loading" | "ready" | "stopping" | "stopped" | "backoff" | "failed";
+
+export interface ReplicaProgress {
+  phase: "downloading" | "loading";
+  /** 0..1 when known. */
+  fraction?: number;
+  downloadedBytes?: number;
+  totalBytes?: number;
+}
+
+export interface ReplicaRecord {
+  /** Stable for the life of the slot across restarts, e.g. `qwen#1`. */
+  id: string;
+  /** Current process (0 while none runs); it leads its own process group. */
+  pid: number;
+  /** The replica's HTTP port on 127.0.0.1 (0 until it listens). */
+  port: number;
+  lifecycle: ReplicaLifecycle;
+  /** GPU indices given by placement; [] = CPU. */
+  gpus: number[];
+  restarts: number;
+  lastError?: string;
+  progress?: ReplicaProgress;
+  /** Requests the controller has in flight on this replica. */
+  ongoingRequests: number;
+  /** Resident memory in bytes, filled when status is reported. */
+  memoryBytes?: number;
+  /** Unix seconds the current process started. */
+  startedAt?: number;
+  /** Version (config hash) of the deployment this replica runs. */
+  version: string;
+}
+
+export interface DeploymentRecord {
+  /** Ray's name: `LLMServer:<model_id with "/" -> "--" and "." -> "_">` or deployment_config.name. */
+  name: string;
+  modelId: string;
+  status: DeploymentStatus;
+  statusTrigger: DeploymentStatusTrigger;
+  message: string;
+  targetReplicas: number;
+  queuedRequests: number;
+  /** Hash of everything that requires new replicas when it changes. */
+  version: string;
+  replicas: ReplicaRecord[];
+}
+
+export interface ApplicationRecord {
+  name: string;
+  /** null: not exposed over HTTP. */
+  routePrefix: string | null;
+  status: ApplicationStatus;
+  message: string;
+  /** Unix seconds (float) of the last apply that changed this application. */
+  lastDeployedTimeS: number;
+  deployments: DeploymentRecord[];
+}
+
+export interface ControllerRecord {
+  pid: number;
+  /** Unix seconds. */
+  startedAt: number;
+  host: string;
+  port: number;
+  adminPort: number;
+  /** Bearer token for the admin endpoint; state.json is written 0600. */
+  adminToken: string;
+  configPath: string;
+  configHash: string;
+  logFile: string;
+  /** Longest graceful_shutdown_timeout_s of the deployments, in ms: what `shutdown` waits for before SIGKILL. */
+  gracefulShutdownTimeoutMs: number;
+  /** Set once a shutdown has begun. */
+  stopping?: boolean;
+}
+
+export interface ControllerState {
+  version: 1;
+  controller: ControllerRecord;
+  applications: ApplicationRecord[];
+  /** Unix seconds of the last write. */
+  updatedAt: number;
+}

@@ -1,0 +1,208 @@
+import { timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Agent } from "undici";
+import type { Deployment } from "./deployment.js";
+import { NoReplicaAvailableError } from "./errors/NoReplicaAvailableError.js";
+import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
+import { sendOpenAiError } from "./openAiError.js";
+import { proxyToReplica } from "./proxy.js";
+import { matchRoute, resolveModel, type RouteApp, type RouteScope } from "./router.js";
+import { MAX_REQUEST_BODY_BYTES, PROCESS_POLL_INTERVAL_MS } from "./timeouts.js";
+import { waitUntil } from "./processGroup.js";
+
+/** What the API server reads from the controller at every request. */
+export interface ServingTable {
+  routes: () => RouteApp[];
+  deployment: (appName: string, modelId: string) => Deployment | undefined;
+}
+
+export interface ApiServerOptions {
+  table: ServingTable;
+  requestTimeoutMs: number | undefined;
+  keepAliveTimeoutMs: number;
+  /** When set, every request but /health must send `Authorization: Bearer <apiKey>`. */
+  apiKey: string | undefined;
+  log: (message: string) => void;
+}
+
+export interface ApiServer {
+  /** Binds; rejects with a clear message when the port is taken. */
+  listen: (host: string, port: number) => Promise<number>;
+  /** Stops accepting, lets in-flight requests finish within `timeoutMs`, then closes what is left. */
+  drain: (timeoutMs: number) => Promise<boolean>;
+  inFlight: () => number;
+}
+
+/** Routes by body `model` need the body; these are the POST endpoints proxied to replicas. */
+const MODEL_ENDPOINTS = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/tokenize", "/detokenize"]);
+
+/** The OpenAI-compatible front door on http_options.host:port. */
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
+  const createdAt = Math.floor(Date.now() / 1000);
+  let inFlight = 0;
+  let draining = false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://controller");
+    if (draining) {
+      res.setHeader("connection", "close");
+      return sendOpenAiError(res, 503, "llmserve is shutting down.", { code: "shutting_down" });
+    }
+    if (url.pathname === "/health" || url.pathname === "/-/healthz") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "ok" }));
+      return;
+    }
+    if (options.apiKey !== undefined && !bearerMatches(req.headers.authorization, options.apiKey)) {
+      return sendOpenAiError(res, 401, "Missing or wrong API key: send `Authorization: Bearer <key>`.", {
+        type: "authentication_error",
+        code: "invalid_api_key",
+      });
+    }
+    const scope = matchRoute(options.table.routes(), url.pathname);
+    if (req.method === "GET" && scope.path === "/v1/models") return listModels(res, scope, createdAt);
+    if (req.method === "GET" && scope.path.startsWith("/v1/models/")) {
+      const id = decodeURIComponent(scope.path.slice("/v1/models/".length));
+      const found = scope.apps.some((app) => app.modelIds.includes(id));
+      if (!found) {
+        return sendOpenAiError(res, 404, `The model '${id}' does not exist.`, { code: "model_not_found", param: "model" });
+      }
+      return sendJson(res, 200, modelCard(id, createdAt));
+    }
+    if (!MODEL_ENDPOINTS.has(scope.path)) {
+      return sendOpenAiError(res, 404, `No route for ${req.method} ${url.pathname}.`, { code: "not_found" });
+    }
+    if (req.method !== "POST") {
+      return sendOpenAiError(res, 405, `${url.pathname} takes POST.`, { code: "method_not_allowed" });
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      return sendOpenAiError(res, 413, `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      return sendOpenAiError(res, 400, "The request body is not valid JSON.", { code: "invalid_json" });
+    }
+    const model = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["model"] : undefined;
+    const resolved = resolveModel(scope, model);
+    if (!resolved.ok) {
+      return sendOpenAiError(res, resolved.status, resolved.message, { code: resolved.code, param: resolved.param });
+    }
+    const deployment = options.table.deployment(resolved.app.name, resolved.modelId);
+    if (deployment === undefined) {
+      return sendOpenAiError(res, 404, `The model '${resolved.modelId}' is not deployed.`, { code: "model_not_found" });
+    }
+    // The replica serves one model and wants its id: fill in the one the controller chose.
+    const forwarded = model === undefined || model === null || model === ""
+      ? Buffer.from(JSON.stringify({ ...(parsed as Record<string, unknown>), model: resolved.modelId }))
+      : body;
+    await forward(req, res, forwarded, deployment, `${scope.path}${url.search}`);
+  };
+
+  const forward = async (req: IncomingMessage, res: ServerResponse, body: Buffer, deployment: Deployment,
+    path: string): Promise<void> => {
+    const abort = new AbortController();
+    res.on("close", () => abort.abort());
+    // A replica that died a moment ago refuses the connection; such a request never reached it and is retried.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let lease;
+      try {
+        lease = await deployment.acquire(abort.signal);
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        if (error instanceof NoReplicaAvailableError) {
+          return sendOpenAiError(res, 503, error.message, { code: error.code });
+        }
+        return sendOpenAiError(res, 503, (error as Error).message);
+      }
+      try {
+        const baseUrl = lease.replica.baseUrl();
+        if (baseUrl === undefined) continue;
+        await proxyToReplica({ req, res, body, baseUrl, path, dispatcher, headersTimeoutMs: options.requestTimeoutMs });
+        return;
+      } catch (error) {
+        if (error instanceof ReplicaUnreachableError) {
+          options.log(`${deployment.key}: ${error.message}; retrying on another replica`);
+          continue;
+        }
+        const name = (error as Error).name;
+        if (name === "HeadersTimeoutError") {
+          return sendOpenAiError(res, 408, "Request server side timeout (http_options.request_timeout_s).", {
+            code: "request_timeout",
+          });
+        }
+        return sendOpenAiError(res, 502, `The replica failed: ${(error as Error).message}`, { code: "replica_error" });
+      } finally {
+        lease.release();
+      }
+    }
+    sendOpenAiError(res, 503, `No replica of ${deployment.key} is reachable right now.`, { code: "replica_unreachable" });
+  };
+
+  const server: Server = createServer((req, res) => {
+    inFlight++;
+    res.on("close", () => inFlight--);
+    handle(req, res).catch((error: unknown) => {
+      options.log(`internal error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+      sendOpenAiError(res, 500, "Internal error in the llmserve controller (see its log).");
+    });
+  });
+  server.keepAliveTimeout = options.keepAliveTimeoutMs;
+
+  return {
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const address = server.address();
+          resolve(typeof address === "object" && address !== null ? address.port : port);
+        });
+      }),
+    drain: async (timeoutMs) => {
+      draining = true;
+      server.close();
+      server.closeIdleConnections();
+      const done = await waitUntil(() => inFlight === 0, timeoutMs, PROCESS_POLL_INTERVAL_MS);
+      server.closeAllConnections();
+      await dispatcher.close().catch(() => undefined);
+      return done;
+    },
+    inFlight: () => inFlight,
+  };
+}
+
+function listModels(res: ServerResponse, scope: RouteScope, createdAt: number): void {
+  const ids = [...new Set(scope.apps.flatMap((app) => app.modelIds))];
+  sendJson(res, 200, { object: "list", data: ids.map((id) => modelCard(id, createdAt)) });
+}
+
+function modelCard(id: string, createdAt: number): Record<string, unknown> {
+  return { id, object: "model", created: createdAt, owned_by: "llmserve" };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function bearerMatches(header: string | undefined, key: string): boolean {
+  const given = Buffer.from(header ?? "");
+  const wanted = Buffer.from(`Bearer ${key}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}

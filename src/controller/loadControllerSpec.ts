@@ -1,0 +1,15 @@
+import { formatDiagnostic } from "../config/formatDiagnostic.js";
+import { loadConfigFile } from "../config/loadConfigFile.js";
+import { controllerSpecFromConfig, type ControllerSpec } from "./controllerSpec.js";
+
+export type SpecLoadResult = { ok: true; spec: ControllerSpec } | { ok: false; message: string };
+
+/** Loads and validates a config file (target local) into the controller's spec; errors as FILE:LINE:COL lines. */
+export async function loadControllerSpec(path: string): Promise<SpecLoadResult> {
+  const { config, diagnostics } = await loadConfigFile(path, { target: "local" });
+  if (config === undefined) {
+    const errors = diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+    return { ok: false, message: `invalid config:\n${errors.join("\n")}` };
+  }
+  return { ok: true, spec: controllerSpecFromConfig(config) };
+}

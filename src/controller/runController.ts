@@ -1,0 +1,264 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startAdminServer, type AdminApplyResult } from "./adminServer.js";
+import { fixedReplicaCount, type AutoscalerFactory } from "./autoscalingHook.js";
+import type { ControllerRecord, ControllerState } from "./ControllerState.js";
+import { createController } from "./controller.js";
+import { createApiServer } from "./controllerServer.js";
+import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
+import { StateLockHeldError } from "./errors/StateLockHeldError.js";
+import { loadControllerSpec } from "./loadControllerSpec.js";
+import { cpuPlacement, type Placement } from "./placement.js";
+import { readRssBytes } from "./readRssBytes.js";
+import { acquireStateLock, type StateLock } from "./stateLock.js";
+import { removeStateFile, writeStateFile } from "./stateFile.js";
+import { CONTROL_LOOP_INTERVAL_MS, REPLICA_STOP_GRACE_MS, STATE_FLUSH_INTERVAL_MS } from "./timeouts.js";
+
+/** The controller's startup line on stdout, read by `run`; after it the controller writes nothing to stdout. */
+export type ControllerStartupEvent =
+  | { event: "started"; pid: number; adminPort: number; port: number }
+  | { event: "failed"; reason: string };
+
+export interface RunControllerOptions {
+  configPath: string;
+  home: string;
+  placement?: Placement;
+  autoscalerFactory?: AutoscalerFactory;
+}
+
+/**
+ * The `_controller` daemon: takes the state lock, binds the API port, starts every replica, supervises them and
+ * serves until told to stop (admin /shutdown, SIGTERM, SIGINT). Resolves with the process exit code.
+ */
+export async function runController(options: RunControllerOptions): Promise<number> {
+  const logFile = join(options.home, "logs", "controller.log");
+  const log = (message: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+  };
+  const emit = (event: ControllerStartupEvent): void => {
+    try {
+      process.stdout.write(`${JSON.stringify(event)}\n`);
+    } catch {
+      // `run` may be gone already; the log has it.
+    }
+  };
+  process.stdout.on("error", () => undefined);
+  log(`controller pid ${process.pid} starting with ${options.configPath}`);
+
+  let lock: StateLock;
+  try {
+    lock = acquireStateLock(options.home);
+  } catch (error) {
+    const reason = error instanceof StateLockHeldError ? error.message : `cannot take the state lock: ${(error as Error).message}`;
+    log(reason);
+    emit({ event: "failed", reason });
+    return 1;
+  }
+
+  const loaded = await loadControllerSpec(options.configPath);
+  if (!loaded.ok) {
+    log(loaded.message);
+    emit({ event: "failed", reason: loaded.message });
+    lock.release();
+    return 1;
+  }
+  const spec = loaded.spec;
+
+  let dirty = true;
+  let lastPids = "";
+  let lastFlush = 0;
+  let stopping = false;
+  const controller = createController({
+    logDir: join(options.home, "logs"),
+    placement: options.placement ?? cpuPlacement(),
+    autoscalerFactory: options.autoscalerFactory ?? fixedReplicaCount,
+    replicaCommand: replicaCommand,
+    stopGraceMs: REPLICA_STOP_GRACE_MS,
+    log,
+    onChange: () => {
+      dirty = true;
+      // A new or gone pid is written at once, so `shutdown` can always find every process group.
+      if (!stopping && pidSignature(snapshot()) !== lastPids) flush();
+    },
+  });
+
+  const apiKey = spec.apiKeyEnv !== undefined ? process.env[spec.apiKeyEnv] : undefined;
+  if (spec.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === "")) {
+    const reason = `http_options.api_key_env names ${spec.apiKeyEnv}, but that environment variable is not set`;
+    log(reason);
+    emit({ event: "failed", reason });
+    lock.release();
+    return 1;
+  }
+  const api = createApiServer({
+    table: controller,
+    requestTimeoutMs: spec.requestTimeoutMs,
+    keepAliveTimeoutMs: spec.keepAliveTimeoutMs,
+    apiKey,
+    log,
+  });
+  let port: number;
+  try {
+    port = await api.listen(spec.host, spec.port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "EADDRINUSE"
+        ? `port ${spec.port} on ${spec.host} is already in use (http_options.port in ${spec.configPath}); stop what uses it or choose another port`
+        : `cannot listen on ${spec.host}:${spec.port}: ${(error as Error).message}`;
+    log(reason);
+    emit({ event: "failed", reason });
+    lock.release();
+    return 1;
+  }
+
+  const token = randomBytes(24).toString("hex");
+  let record: ControllerRecord;
+  const snapshot = (): ControllerState =>
+    controller.record({ ...record, gracefulShutdownTimeoutMs: controller.gracefulTimeoutMs() });
+  const flush = (): void => {
+    const state = snapshot();
+    lastPids = pidSignature(state);
+    lastFlush = Date.now();
+    dirty = false;
+    writeStateFile(options.home, state);
+  };
+
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  const shutdown = (why: string): void => {
+    if (stopping) return;
+    stopping = true;
+    record = { ...record, stopping: true };
+    writeStateFile(options.home, snapshot());
+    log(`shutting down (${why})`);
+    void (async () => {
+      const graceMs = controller.gracefulTimeoutMs();
+      const drained = await api.drain(graceMs);
+      if (!drained) log(`in-flight requests did not finish within ${graceMs / 1000} s; closing them`);
+      const allGone = await controller.stopAll();
+      clearInterval(loop);
+      admin.close();
+      if (allGone) {
+        removeStateFile(options.home);
+        lock.release();
+        log("shut down; every replica stopped");
+      } else {
+        // Leave the state so `shutdown` can see and report what survived.
+        writeStateFile(options.home, snapshot());
+        log("shut down, but some replica process survived SIGKILL (see state.json)");
+      }
+      resolveExit(allGone ? 0 : 1);
+    })();
+  };
+
+  const admin = await startAdminServer({
+    token,
+    status: () => withMemory(snapshot()),
+    apply: (configPath) => applyFile(configPath),
+    shutdown: () => shutdown("requested over the admin endpoint"),
+    log,
+  });
+  record = {
+    pid: process.pid,
+    startedAt: Date.now() / 1000,
+    host: spec.host,
+    port,
+    adminPort: admin.port,
+    adminToken: token,
+    configPath: spec.configPath,
+    configHash: spec.configHash,
+    logFile,
+    gracefulShutdownTimeoutMs: 0,
+  };
+
+  const applyFile = async (configPath: string): Promise<AdminApplyResult> => {
+    if (stopping) return { status: 409, body: { error: "the controller is shutting down" } };
+    const next = await loadControllerSpec(configPath);
+    if (!next.ok) return { status: 400, body: { error: next.message } };
+    const running = controller.spec();
+    const conflict = httpConflict(running, next.spec);
+    if (conflict !== undefined) return { status: 400, body: { error: conflict } };
+    if (running !== undefined && controller.applying() && running.configHash !== next.spec.configHash) {
+      return {
+        status: 409,
+        body: {
+          error: `another llmserve run is deploying ${running.configPath} right now; wait until it is RUNNING (llmserve status), then run again`,
+        },
+      };
+    }
+    const summary = controller.apply(next.spec);
+    record = { ...record, configPath: next.spec.configPath, configHash: next.spec.configHash };
+    flush();
+    return { status: 200, body: { summary } };
+  };
+
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        log(`${signal} again: killing every replica now`);
+        controller.killAllNow();
+        process.exit(1);
+      }
+      shutdown(signal);
+    });
+  }
+  // Last line of defence: whatever way this process ends, its replicas' process groups end with it.
+  process.on("exit", () => controller.killAllNow());
+
+  const loop = setInterval(() => {
+    if (stopping) return;
+    controller.tick(Date.now());
+    if (dirty && Date.now() - lastFlush >= STATE_FLUSH_INTERVAL_MS) flush();
+  }, CONTROL_LOOP_INTERVAL_MS);
+
+  controller.apply(spec);
+  flush();
+  log(`serving the OpenAI API on http://${spec.host}:${port}; admin on 127.0.0.1:${admin.port}`);
+  emit({ event: "started", pid: process.pid, adminPort: admin.port, port });
+  return exited;
+}
+
+/** `llmserve replica ...` from this same installation, or the fixture named by LLMSERVE_REPLICA_ENTRY (tests). */
+function replicaCommand(spec: DeploymentSpec): { file: string; args: string[] } {
+  const entry = process.env["LLMSERVE_REPLICA_ENTRY"] ?? fileURLToPath(new URL("../../bin/llmserve.js", import.meta.url));
+  return {
+    file: process.execPath,
+    args: [entry, "replica", "--config", spec.configPath, "--app", spec.appName, "--model", spec.modelId,
+      "--host", "127.0.0.1", "--port", "0"],
+  };
+}
+
+function httpConflict(running: ControllerSpec | undefined, next: ControllerSpec): string | undefined {
+  if (running === undefined) return undefined;
+  if (running.host === next.host && running.port === next.port) return undefined;
+  return (
+    `http_options changed (${running.host}:${running.port} -> ${next.host}:${next.port}); the HTTP address cannot ` +
+    "change while llmserve runs. Run `llmserve shutdown`, then `llmserve run` again"
+  );
+}
+
+function pidSignature(state: ControllerState): string {
+  return state.applications
+    .flatMap((app) => app.deployments.flatMap((d) => d.replicas.map((r) => r.pid)))
+    .filter((pid) => pid > 0)
+    .sort((a, b) => a - b)
+    .join(",");
+}
+
+function withMemory(state: ControllerState): ControllerState {
+  return {
+    ...state,
+    applications: state.applications.map((app) => ({
+      ...app,
+      deployments: app.deployments.map((d) => ({
+        ...d,
+        replicas: d.replicas.map((r) => {
+          const memoryBytes = readRssBytes(r.pid);
+          return memoryBytes !== undefined ? { ...r, memoryBytes } : r;
+        }),
+      })),
+    })),
+  };
+}

@@ -1,0 +1,88 @@
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { execa, type ResultPromise } from "execa";
+import { ControllerStartError } from "./errors/ControllerStartError.js";
+import type { ControllerStartupEvent } from "./runController.js";
+import { CONTROLLER_START_TIMEOUT_MS } from "./timeouts.js";
+
+export interface StartedController {
+  pid: number;
+  adminPort: number;
+  port: number;
+  logFile: string;
+  /** Lets `run` exit while the controller keeps running. */
+  detach: () => void;
+  /** Resolves when the controller process ends (only meaningful while attached). */
+  exited: Promise<void>;
+}
+
+/**
+ * Spawns `llmserve _controller --config FILE` detached in its own process group, its stderr going to
+ * $LLMSERVE_HOME/logs/controller.log, and waits for its startup line. Throws ControllerStartError with the
+ * controller's reason (lock held, port in use) when it cannot start; nothing is left running then.
+ */
+export async function startController(home: string, configPath: string, env: NodeJS.ProcessEnv = process.env): Promise<StartedController> {
+  const logDir = join(home, "logs");
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, "controller.log");
+  const logFd = openSync(logFile, "a");
+  const bin = fileURLToPath(new URL("../../bin/llmserve.js", import.meta.url));
+  let subprocess: ResultPromise;
+  try {
+    subprocess = execa(process.execPath, [bin, "_controller", "--config", configPath], {
+      env: { ...env, LLMSERVE_HOME: home },
+      extendEnv: false,
+      detached: true,
+      cleanup: false,
+      reject: false,
+      buffer: false,
+      stdin: "ignore",
+      stdout: "pipe",
+      // execa's types list only fds 1-9, but any fd number is handed natively to child_process.spawn: the log file
+      // itself becomes the controller's stderr, so its log outlives this `run`.
+      stderr: logFd as unknown as 2,
+    });
+  } finally {
+    closeSync(logFd);
+  }
+  const pid = subprocess.pid ?? 0;
+  const exited = subprocess.then(() => undefined, () => undefined);
+  const lines = createInterface({ input: subprocess.stdout! });
+  const first = await new Promise<ControllerStartupEvent | "exited" | "timeout">((resolve) => {
+    const timer = setTimeout(() => resolve("timeout"), CONTROLLER_START_TIMEOUT_MS);
+    lines.once("line", (line) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(line) as ControllerStartupEvent);
+      } catch {
+        resolve({ event: "failed", reason: `unexpected controller output: ${line}` });
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      resolve("exited");
+    });
+  });
+  const detach = (): void => {
+    lines.close();
+    subprocess.stdout?.destroy();
+    subprocess.unref();
+  };
+  if (first === "timeout") {
+    subprocess.kill("SIGKILL");
+    detach();
+    throw new ControllerStartError(`the controller did not start within ${CONTROLLER_START_TIMEOUT_MS / 1000} s (see ${logFile})`);
+  }
+  if (first === "exited") {
+    detach();
+    throw new ControllerStartError(`the controller exited during startup (see ${logFile})`);
+  }
+  if (first.event === "failed") {
+    await exited;
+    detach();
+    throw new ControllerStartError(first.reason);
+  }
+  return { pid, adminPort: first.adminPort, port: first.port, logFile, detach, exited };
+}

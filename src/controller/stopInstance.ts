@@ -1,0 +1,70 @@
+import type { ControllerState } from "./ControllerState.js";
+import { adminRequest } from "./controllerClient.js";
+import { isGroupAlive, isPidAlive, signalGroup, stopGroup, waitUntil } from "./processGroup.js";
+import { recordedGroups } from "./reconcileState.js";
+import { removeStaleStateLock } from "./stateLock.js";
+import { readStateFile, removeStateFile } from "./stateFile.js";
+import { KILL_CONFIRM_MS, REPLICA_STOP_GRACE_MS, SHUTDOWN_MARGIN_MS } from "./timeouts.js";
+
+export interface StoppedProcess {
+  /** "controller" or "APP/MODEL rN". */
+  what: string;
+  pid: number;
+}
+
+export interface StopInstanceResult {
+  stopped: StoppedProcess[];
+  /** True when the controller did not finish on its own and groups had to be SIGKILLed. */
+  forced: boolean;
+  /** Process groups still alive after SIGKILL: reported, never hidden. */
+  survivors: number[];
+}
+
+/**
+ * Stops a running instance: asks the controller to shut down gracefully (in-flight requests get
+ * graceful_shutdown_timeout_s), waits for it, SIGKILLs every recorded process group still alive after the
+ * deadline, verifies they are all gone, and removes the state.
+ */
+export async function stopInstance(home: string, recorded: ControllerState): Promise<StopInstanceResult> {
+  const controller = recorded.controller;
+  const stopped = describeProcesses(recorded);
+  let asked = false;
+  try {
+    asked = (await adminRequest(controller, "POST", "/shutdown")).status === 202;
+  } catch {
+    asked = false;
+  }
+  if (!asked) signalGroup(controller.pid, "SIGTERM");
+  const deadline =
+    (controller.gracefulShutdownTimeoutMs ?? 0) + REPLICA_STOP_GRACE_MS + KILL_CONFIRM_MS + SHUTDOWN_MARGIN_MS;
+  const finished = await waitUntil(() => !isPidAlive(controller.pid), deadline);
+
+  // The controller may have started a replica after we read the state: take the newest record too.
+  const latest = readStateFile(home);
+  const groups = new Set([...recordedGroups(recorded), ...(latest !== undefined ? recordedGroups(latest) : [])]);
+  if (latest !== undefined) {
+    for (const process of describeProcesses(latest)) {
+      if (!stopped.some((p) => p.pid === process.pid)) stopped.push(process);
+    }
+  }
+  const alive = [...groups].filter(isGroupAlive);
+  const results = await Promise.all(alive.map(async (pgid) => ({ pgid, gone: (await stopGroup(pgid, 0)).gone })));
+  const survivors = results.filter((r) => !r.gone).map((r) => r.pgid);
+  if (survivors.length === 0) {
+    removeStateFile(home);
+    removeStaleStateLock(home);
+  }
+  return { stopped, forced: !finished || alive.length > 0, survivors };
+}
+
+function describeProcesses(state: ControllerState): StoppedProcess[] {
+  const processes: StoppedProcess[] = [{ what: "controller", pid: state.controller.pid }];
+  for (const app of state.applications) {
+    for (const deployment of app.deployments) {
+      for (const replica of deployment.replicas) {
+        if (replica.pid > 0) processes.push({ what: `${app.name}/${deployment.modelId} ${replica.id}`, pid: replica.pid });
+      }
+    }
+  }
+  return processes;
+}

@@ -1,0 +1,352 @@
+import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
+import { createInterface } from "node:readline";
+import { spawn, type ChildProcess } from "node:child_process";
+import type { ReplicaLifecycle, ReplicaProgress, ReplicaRecord } from "./ControllerState.js";
+import { checkReplicaHealth } from "./healthChecker.js";
+import { isGroupAlive, killGroupNow, stopGroup } from "./processGroup.js";
+import { parseReplicaEvent, type ReplicaEvent } from "./replicaEvent.js";
+import {
+  HEALTH_CHECK_FAILURE_LIMIT,
+  REPLICA_LISTEN_TIMEOUT_MS,
+  REPLICA_READY_TIMEOUT_MS,
+  RESTART_BACKOFF_INITIAL_MS,
+  RESTART_BACKOFF_MAX_MS,
+  RESTART_BACKOFF_RESET_MS,
+} from "./timeouts.js";
+
+/** How to start one replica process; rebuilt at every (re)start so a new config path or placement applies. */
+export interface ReplicaLaunch {
+  file: string;
+  args: string[];
+  /** Added to the controller's environment (runtime_env.env_vars, CUDA_VISIBLE_DEVICES). */
+  env: Record<string, string>;
+  /** GPU indices this launch was placed on; [] = CPU. */
+  gpus: number[];
+}
+
+export interface SuperviseReplicaOptions {
+  id: string;
+  version: string;
+  launch: () => ReplicaLaunch;
+  /** The replica's stderr goes straight into this file (it outlives the controller). */
+  logFile: string;
+  healthCheckPeriodMs: number;
+  healthCheckTimeoutMs: number;
+  stopGraceMs: number;
+  /** Asked after each failure; true stops restarting and leaves the replica `failed`. */
+  giveUp: (consecutiveFailures: number, everReady: boolean) => boolean;
+  /** Called after every change of the record (lifecycle, progress, pid, error). */
+  onChange: () => void;
+  log: (message: string) => void;
+  listenTimeoutMs?: number;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * One replica slot under supervision. Transitions (each emits onChange):
+ *   pending --start()--> starting --listening--> loading --ready + /health 200--> ready
+ *   starting|loading|ready --exit, `failed` event, timeout, hung--> backoff --delay--> starting
+ *   any failure where giveUp() says so --> failed
+ *   any --stop()--> stopping --group gone--> stopped
+ * One owner: all transitions run on the controller's event loop through this closure; stop() is idempotent.
+ */
+export interface SupervisedReplica {
+  readonly id: string;
+  readonly version: string;
+  record: () => ReplicaRecord;
+  /** `http://127.0.0.1:PORT` once listening. */
+  baseUrl: () => string | undefined;
+  isReady: () => boolean;
+  /** Failures in a row without a long healthy stretch in between. */
+  consecutiveFailures: () => number;
+  /** Whether it was ever ready since start(). */
+  everReady: () => boolean;
+  start: () => void;
+  /** Graceful stop of the process group; resolves when it is gone (false: it survived SIGKILL). */
+  stop: () => Promise<boolean>;
+  /** Synchronous SIGKILL, for the controller's exit handler. */
+  killNow: () => void;
+  /** The controller's count of its in-flight requests on this replica. */
+  addOngoing: (delta: number) => void;
+  ongoing: () => number;
+}
+
+export function superviseReplica(options: SuperviseReplicaOptions): SupervisedReplica {
+  let lifecycle: ReplicaLifecycle = "pending";
+  let child: ChildProcess | undefined;
+  let pid = 0;
+  let port = 0;
+  let gpus: number[] = [];
+  let restarts = 0;
+  let failures = 0;
+  let everReady = false;
+  let readySince = 0;
+  let lastError: string | undefined;
+  let progress: ReplicaProgress | undefined;
+  let startedAt: number | undefined;
+  let ongoing = 0;
+  let failedReason: string | undefined;
+  let healthFailures = 0;
+  let stopping: Promise<boolean> | undefined;
+  /** A failed process still being stopped: kept in the record so `shutdown` can find it if we die meanwhile. */
+  let dyingPid = 0;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const change = (next?: ReplicaLifecycle): void => {
+    if (next !== undefined) lifecycle = next;
+    options.onChange();
+  };
+  const later = (ms: number, fn: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
+  const clearTimers = (): void => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+  };
+
+  const spawnProcess = (): void => {
+    let launch: ReplicaLaunch;
+    try {
+      launch = options.launch();
+    } catch (error) {
+      onFailure(`could not start the replica: ${(error as Error).message}`);
+      return;
+    }
+    gpus = launch.gpus;
+    port = 0;
+    progress = undefined;
+    failedReason = undefined;
+    healthFailures = 0;
+    mkdirSync(dirname(options.logFile), { recursive: true });
+    const logFd = openSync(options.logFile, "a");
+    let spawned: ChildProcess;
+    try {
+      // detached: the replica leads its own process group, so stop/kill reaches everything it forks.
+      // stderr is the log file itself, not a pipe: its logs survive the controller.
+      spawned = spawn(launch.file, launch.args, {
+        env: { ...process.env, ...launch.env },
+        detached: true,
+        stdio: ["ignore", "pipe", logFd],
+      });
+    } finally {
+      closeSync(logFd);
+    }
+    child = spawned;
+    pid = spawned.pid ?? 0;
+    startedAt = Date.now() / 1000;
+    appendFileSync(options.logFile, `---- llmserve: replica ${options.id} started, pid ${pid} ----\n`);
+    options.log(`replica ${options.id}: started pid ${pid}`);
+    change("starting");
+
+    const lines = createInterface({ input: spawned.stdout! });
+    lines.on("line", (line) => {
+      if (child !== spawned) return;
+      const event = parseReplicaEvent(line);
+      if (event === undefined) options.log(`replica ${options.id}: unexpected stdout line: ${line.slice(0, 200)}`);
+      else onEvent(event);
+    });
+    spawned.on("error", (error) => {
+      if (child !== spawned) return;
+      child = undefined;
+      onFailure(`could not start the replica: ${error.message}`);
+    });
+    // "close", not "exit": a `failed` line written just before exiting must be read first.
+    spawned.on("close", (code, signal) => {
+      if (child !== spawned) return;
+      child = undefined;
+      const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
+      // Whatever else the group held goes with it.
+      if (isGroupAlive(pid)) killGroupNow(pid);
+      if (lifecycle === "stopping" || lifecycle === "stopped") return;
+      onFailure(failedReason ?? `the replica process ${how}`);
+    });
+
+    const listenBy = options.listenTimeoutMs ?? REPLICA_LISTEN_TIMEOUT_MS;
+    later(listenBy, () => {
+      if (child === spawned && lifecycle === "starting") fail(`the replica did not listen within ${listenBy / 1000} s`);
+    });
+    const readyBy = options.readyTimeoutMs ?? REPLICA_READY_TIMEOUT_MS;
+    later(readyBy, () => {
+      if (child === spawned && (lifecycle === "starting" || lifecycle === "loading")) {
+        fail(`the replica was not ready within ${readyBy / 1000} s`);
+      }
+    });
+  };
+
+  const onEvent = (event: ReplicaEvent): void => {
+    switch (event.event) {
+      case "listening":
+        port = event.port;
+        change("loading");
+        return;
+      case "progress":
+        progress =
+          event.phase === "loading"
+            ? { phase: "loading", fraction: event.fraction }
+            : {
+                phase: "downloading",
+                downloadedBytes: event.downloadedBytes,
+                ...(event.totalBytes !== undefined
+                  ? { totalBytes: event.totalBytes, fraction: event.downloadedBytes / Math.max(event.totalBytes, 1) }
+                  : {}),
+              };
+        change();
+        return;
+      case "ready":
+        void confirmReady();
+        return;
+      case "failed":
+        failedReason = event.reason;
+        lastError = event.reason;
+        options.log(`replica ${options.id}: failed: ${event.reason}`);
+        change();
+        return;
+    }
+  };
+
+  /** Ready means the `ready` event AND a passing /health (style rule 11). */
+  const confirmReady = async (): Promise<void> => {
+    const owner = child;
+    const url = baseUrl();
+    if (url === undefined) return fail("the replica said ready before it said listening");
+    for (let attempt = 0; attempt < HEALTH_CHECK_FAILURE_LIMIT; attempt++) {
+      const health = await checkReplicaHealth(url, options.healthCheckTimeoutMs);
+      if (child !== owner || lifecycle === "stopping" || lifecycle === "stopped") return;
+      if (health.ok) {
+        everReady = true;
+        readySince = Date.now();
+        progress = undefined;
+        options.log(`replica ${options.id}: ready on port ${port}`);
+        change("ready");
+        scheduleHealthCheck(owner);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+    }
+    fail("the replica said ready but /health did not pass");
+  };
+
+  const scheduleHealthCheck = (owner: ChildProcess | undefined): void => {
+    later(options.healthCheckPeriodMs, () => {
+      void (async () => {
+        if (child !== owner || lifecycle !== "ready") return;
+        const health = await checkReplicaHealth(baseUrl() ?? "", options.healthCheckTimeoutMs);
+        if (child !== owner || lifecycle !== "ready") return;
+        if (health.ok) {
+          healthFailures = 0;
+        } else {
+          healthFailures++;
+          options.log(`replica ${options.id}: health check ${healthFailures}/${HEALTH_CHECK_FAILURE_LIMIT} failed: ${health.reason}`);
+          if (healthFailures >= HEALTH_CHECK_FAILURE_LIMIT) {
+            return fail(`hung: ${HEALTH_CHECK_FAILURE_LIMIT} health checks in a row failed (last: ${health.reason})`);
+          }
+        }
+        scheduleHealthCheck(owner);
+      })();
+    });
+  };
+
+  /**
+   * A failure the controller detected while the process may still run (hung, too slow): stop its group first, so
+   * its memory (GPU memory included) is free before a replacement starts, then treat it as exited.
+   */
+  const fail = (reason: string): void => {
+    const victim = child;
+    const victimPid = pid;
+    child = undefined;
+    clearTimers();
+    if (victim === undefined) return onFailure(reason);
+    options.log(`replica ${options.id}: ${reason}; stopping pid ${victimPid}`);
+    lastError = reason;
+    dyingPid = victimPid;
+    change("backoff");
+    void stopGroup(victimPid, options.stopGraceMs).then(() => {
+      dyingPid = 0;
+      if (lifecycle === "stopping" || lifecycle === "stopped") return;
+      onFailure(reason);
+    });
+  };
+
+  const onFailure = (reason: string): void => {
+    clearTimers();
+    lastError = reason;
+    const healthyStretch = readySince > 0 && Date.now() - readySince > RESTART_BACKOFF_RESET_MS;
+    failures = healthyStretch ? 1 : failures + 1;
+    readySince = 0;
+    port = 0;
+    if (options.giveUp(failures, everReady)) {
+      options.log(`replica ${options.id}: giving up after ${failures} failure(s): ${reason}`);
+      change("failed");
+      return;
+    }
+    const delay = Math.min(RESTART_BACKOFF_INITIAL_MS * 2 ** (failures - 1), RESTART_BACKOFF_MAX_MS);
+    options.log(`replica ${options.id}: ${reason}; restarting in ${delay} ms (failure ${failures})`);
+    change("backoff");
+    later(delay, () => {
+      if (lifecycle !== "backoff") return;
+      restarts++;
+      spawnProcess();
+    });
+  };
+
+  const baseUrl = (): string | undefined => (port > 0 ? `http://127.0.0.1:${port}` : undefined);
+
+  return {
+    id: options.id,
+    version: options.version,
+    record: () => ({
+      id: options.id,
+      pid: child !== undefined || lifecycle === "stopping" ? pid : dyingPid,
+      port,
+      lifecycle,
+      gpus,
+      restarts,
+      ...(lastError !== undefined ? { lastError } : {}),
+      ...(progress !== undefined ? { progress } : {}),
+      ongoingRequests: ongoing,
+      ...(startedAt !== undefined && child !== undefined ? { startedAt } : {}),
+      version: options.version,
+    }),
+    baseUrl,
+    isReady: () => lifecycle === "ready",
+    consecutiveFailures: () => failures,
+    everReady: () => everReady,
+    start: () => {
+      if (lifecycle !== "pending") return;
+      spawnProcess();
+    },
+    stop: () => {
+      stopping ??= (async () => {
+        clearTimers();
+        const victimPid = pid;
+        const hadProcess = child !== undefined || isGroupAlive(victimPid);
+        change("stopping");
+        child = undefined;
+        let gone = true;
+        if (hadProcess && victimPid > 0) {
+          const result = await stopGroup(victimPid, options.stopGraceMs);
+          gone = result.gone;
+          options.log(
+            `replica ${options.id}: pid ${victimPid} ${result.graceful ? "stopped" : "killed after the grace period"}`,
+          );
+        }
+        port = 0;
+        change("stopped");
+        return gone;
+      })();
+      return stopping;
+    },
+    killNow: () => {
+      if (pid > 0) killGroupNow(pid);
+    },
+    addOngoing: (delta) => {
+      ongoing = Math.max(0, ongoing + delta);
+    },
+    ongoing: () => ongoing,
+  };
+}

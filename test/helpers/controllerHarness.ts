@@ -1,0 +1,140 @@
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Result } from "execa";
+import { runCli } from "./cli.js";
+
+/** The fixture replica (supervisor edge cases only; serving tests use the real `llmserve replica`). */
+export const FAKE_REPLICA = fileURLToPath(new URL("../fixtures/fakeReplica.mjs", import.meta.url));
+
+export interface TestModel {
+  id: string;
+  /** A GGUF path (the fixture replica ignores it, but the config must validate). */
+  source: string;
+  replicas?: number;
+  envVars?: Record<string, string>;
+  deploymentConfig?: Record<string, unknown>;
+}
+
+export interface TestApp {
+  name: string;
+  routePrefix?: string;
+  models: TestModel[];
+}
+
+/** Writes a config file (JSON is YAML) for `llmserve run` on 127.0.0.1:port. */
+export function writeServeConfig(path: string, port: number, apps: TestApp[]): string {
+  const config = {
+    http_options: { host: "127.0.0.1", port },
+    applications: apps.map((app) => ({
+      name: app.name,
+      route_prefix: app.routePrefix ?? "/",
+      args: {
+        llm_configs: app.models.map((model) => ({
+          model_loading_config: { model_id: model.id, model_source: model.source },
+          accelerator_type: "CPU",
+          deployment_config: {
+            num_replicas: model.replicas ?? 1,
+            health_check_period_s: 1,
+            health_check_timeout_s: 2,
+            graceful_shutdown_timeout_s: 5,
+            ...(model.deploymentConfig ?? {}),
+          },
+          engine_kwargs: { max_model_len: 512, max_num_seqs: 2, reasoning_parser: "qwen3" },
+          ...(model.envVars !== undefined ? { runtime_env: { env_vars: model.envVars } } : {}),
+        })),
+      },
+    })),
+  };
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** True when nothing listens on 127.0.0.1:port. */
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Every live process started for this test: the controller and replicas inherit LLMSERVE_HOME, so scanning
+ * /proc/<pid>/environ for it finds the test's whole process tree, whatever became of the parents.
+ */
+export function processesOfHome(home: string): number[] {
+  const needle = `LLMSERVE_HOME=${home}\0`;
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      if (`${readFileSync(`/proc/${entry}/environ`, "utf8")}\0`.includes(needle)) pids.push(Number(entry));
+    } catch {
+      // gone or not ours
+    }
+  }
+  return pids;
+}
+
+/** SIGKILL everything of this home (teardown). */
+export function killProcessesOfHome(home: string): void {
+  for (const pid of processesOfHome(home)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Polls until `condition` holds; throws with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, condition: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** `llmserve ...args` with this home (and extra env), never throwing. */
+export function llmserve(args: readonly string[], home: string, env: Record<string, string> = {}): Promise<Result> {
+  return runCli(args, { home, env: { ...process.env, LLMSERVE_THREADS: "1", ...env } as Record<string, string> });
+}
+
+/** The replica pids recorded in state.json, per `app/model`. */
+export function recordedReplicaPids(home: string): Record<string, number[]> {
+  try {
+    const state = JSON.parse(readFileSync(join(home, "state.json"), "utf8")) as {
+      applications: { name: string; deployments: { modelId: string; replicas: { pid: number; lifecycle: string }[] }[] }[];
+    };
+    const out: Record<string, number[]> = {};
+    for (const app of state.applications) {
+      for (const deployment of app.deployments) {
+        out[`${app.name}/${deployment.modelId}`] = deployment.replicas.filter((r) => r.pid > 0).map((r) => r.pid);
+      }
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
