@@ -150,6 +150,28 @@ describe("llmserve replica: tools and structured output (issue 7)", () => {
     expect(new Ajv2020({ strict: false }).compile(PERSON_SCHEMA)(JSON.parse(content))).toBe(true);
   });
 
+  it("should stream characters split over several byte tokens whole, never a U+FFFD", async () => {
+    const text = "é漢字😀🇫🇷 ok"; // the random model's vocabulary has byte tokens only for these: 1 token per byte
+    const stream = await randomClient.chat.completions.create({
+      model: "random-tiny",
+      messages: [{ role: "user", content: "Say it." }],
+      seed: 1,
+      stream: true,
+      stream_options: { include_usage: true },
+      ...({ guided_choice: [text] } as object),
+    });
+    const deltas: string[] = [];
+    let completionTokens = 0;
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta.content;
+      if (delta) deltas.push(delta);
+      completionTokens = chunk.usage?.completion_tokens ?? completionTokens;
+    }
+    expect(completionTokens).toBe(Buffer.byteLength(text, "utf8") + 1); // really split: one token per byte, then the end
+    expect(deltas.join("")).toBe(text);
+    expect(deltas.filter((delta) => delta.includes("\uFFFD"))).toEqual([]);
+  });
+
   it("should keep the reasoning free and constrain only the content with a reasoning parser", async () => {
     const schema = { type: "object", properties: { city: { type: "string", maxLength: 10 } }, required: ["city"], additionalProperties: false };
     const response = await toolClient.chat.completions.create({

@@ -24,6 +24,8 @@ export interface GenerateTextOptions {
    * on mid-generation once the reasoning has ended (see `createConstrainedSampling`).
    */
   readonly grammarEvaluationState?: SequenceEvaluateOptions["grammarEvaluationState"];
+  /** Tokens that must not follow the latest generated token (see `ConstrainedSampling.bannedAfter`). */
+  readonly bannedAfter?: ((previous: Token) => readonly Token[]) | undefined;
   /** Called with the decoded text of each token before stop strings are applied (drives the grammar gate). */
   readonly onPiece?: ((piece: string) => void) | undefined;
 }
@@ -61,7 +63,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
     await options.onText?.(piece);
   };
   const evaluateOptions = {
-    ...samplingOptions(options.sampling, model, () => generated, options.maxTokens, options.defaultSeed),
+    ...samplingOptions(options.sampling, model, () => generated, options.maxTokens, options.defaultSeed, options.bannedAfter),
     yieldEogToken: true,
     grammarEvaluationState: options.grammarEvaluationState,
     contextShift: {

@@ -55,6 +55,7 @@ export async function runGeneration(
       signal: options.signal,
       onText: options.onText,
       grammarEvaluationState: options.constrained?.grammarEvaluationState,
+      bannedAfter: options.constrained?.bannedAfter,
       onPiece: options.constrained?.onText,
     });
     return { ...result, promptTokens: promptLength };

@@ -1,4 +1,5 @@
-import { TokenBias, type LlamaModel, type SequenceEvaluateOptions, type Token } from "node-llama-cpp";
+import type { LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
+import { dynamicTokenBias, tokenBiasFor } from "./tokenBiasFor.js";
 
 /** OpenAI sampling fields of one request, already validated. Absent fields take OpenAI's defaults here. */
 export interface SamplingRequest {
@@ -20,7 +21,8 @@ const MAX_PENALTY_WINDOW = 4096;
 /**
  * Maps an OpenAI request's sampling fields to node-llama-cpp's evaluate options, setting every default explicitly
  * because node-llama-cpp's differ (it is greedy with topK 40, topP 0.95 and a clock seed by default):
- * temperature 1, top_p 1, top_k off, min_p 0, a random seed, no penalties, no bias.
+ * temperature 1, top_p 1, top_k off, min_p 0, a random seed, no penalties, no bias. `bannedAfter` (from
+ * constrained sampling) names tokens that must not follow the latest generated one.
  */
 export function samplingOptions(
   request: SamplingRequest,
@@ -28,6 +30,7 @@ export function samplingOptions(
   generated: () => readonly Token[],
   maxTokens: number,
   defaultSeed: number | undefined,
+  bannedAfter?: (previous: Token) => readonly Token[],
 ): SequenceEvaluateOptions {
   const options: SequenceEvaluateOptions = {
     temperature: request.temperature ?? 1,
@@ -49,12 +52,9 @@ export function samplingOptions(
       frequencyPenalty,
     };
   }
-  if (request.logitBias !== undefined && Object.keys(request.logitBias).length > 0) {
-    const bias = new TokenBias(model.tokenizer);
-    for (const [token, value] of Object.entries(request.logitBias)) {
-      bias.set(Number(token) as Token, value <= -100 ? "never" : { logit: value });
-    }
-    options.tokenBias = bias;
+  if (bannedAfter !== undefined) options.tokenBias = dynamicTokenBias(model, request.logitBias, generated, bannedAfter);
+  else if (request.logitBias !== undefined && Object.keys(request.logitBias).length > 0) {
+    options.tokenBias = tokenBiasFor(model, request.logitBias);
   }
   return options;
 }

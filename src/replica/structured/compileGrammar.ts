@@ -1,6 +1,6 @@
 import type { Llama, LlamaGrammar } from "node-llama-cpp";
 import type { GrammarSource } from "./GrammarSource.js";
-import { gbnfLiteral } from "./gbnfText.js";
+import { gbnfCharClass, gbnfLiteral } from "./gbnfText.js";
 import { StructuredOutputError } from "./StructuredOutputError.js";
 
 export interface CompileGrammarOptions {
@@ -16,6 +16,16 @@ export interface CompileGrammarOptions {
 /** node-llama-cpp ends every JSON-schema grammar with this, for LlamaChat's "\n\n\n\n" stop trigger. */
 const JSON_GRAMMAR_TAIL = ' "\\n\\n\\n\\n" [\\n]*';
 const ENTRY_RULE = "llmserve-root";
+/** node-llama-cpp 3.22.1's JSON string character: any code point but `"`, `\`, DEL and the C0 controls, or an escape. */
+const NODE_LLAMA_STRING_CHAR = 'string-char-rule ::= [^"\\\\\\x7F\\x00-\\x1F] | "\\\\" ["\\\\/bfnrt] | "\\\\u" [0-9a-fA-F]{4}';
+/**
+ * The same characters as a positive class of Unicode scalar values, so only valid UTF-8 can form a JSON string and
+ * the grammar counts characters (`maxLength`) as JSON Schema validators do (see `UNICODE_SCALAR_RANGES`).
+ */
+const STRING_CHAR = `string-char-rule ::= ${gbnfCharClass([[0x00, 0x1f], [0x22, 0x22], [0x5c, 0x5c], [0x7f, 0x7f]], true)}` +
+  ' | "\\\\" ["\\\\/bfnrt] | "\\\\u" [0-9a-fA-F]{4}';
+/** Free text after a reasoning start marker: any valid UTF-8 but NUL. */
+const FREE_TEXT = `${gbnfCharClass([[0x00, 0x00]], true)}*`;
 
 /**
  * The GBNF text for a grammar source. JSON-schema grammars come from node-llama-cpp's generator without its
@@ -35,6 +45,13 @@ export async function grammarTextFor(llama: Llama, source: GrammarSource, option
       throw new Error("Unexpected JSON-schema grammar from node-llama-cpp (its root rule changed shape).");
     }
     lines[rootIndex] = rootLine.slice(0, -JSON_GRAMMAR_TAIL.length);
+    const charIndex = lines.findIndex((line) => line.startsWith("string-char-rule ::= "));
+    if (charIndex >= 0) {
+      if (lines[charIndex] !== NODE_LLAMA_STRING_CHAR) {
+        throw new Error("Unexpected JSON-schema grammar from node-llama-cpp (its string-char-rule changed shape).");
+      }
+      lines[charIndex] = STRING_CHAR;
+    }
     text = lines.join("\n");
     entry = source.root ?? "[ \\t\\n]{0,4} root";
   } else {
@@ -42,7 +59,7 @@ export async function grammarTextFor(llama: Llama, source: GrammarSource, option
     entry = "root";
   }
   const markers = options.reasoningStartMarkers ?? [];
-  const opening = markers.map((marker) => `${gbnfLiteral(marker)} [^\\x00]*`);
+  const opening = markers.map((marker) => `${gbnfLiteral(marker)} ${FREE_TEXT}`);
   return `${text.trimEnd()}\n${ENTRY_RULE} ::= ${[...opening, `(${entry})`].join(" | ")}\n`;
 }
 

@@ -1,6 +1,7 @@
-import { LlamaGrammarEvaluationState, type Llama, type LlamaGrammar, type LlamaModel } from "node-llama-cpp";
+import { LlamaGrammarEvaluationState, type Llama, type LlamaGrammar, type LlamaModel, type Token } from "node-llama-cpp";
 import { compileGrammar } from "./compileGrammar.js";
 import { createGrammarGate } from "./createGrammarGate.js";
+import { createOverlongUtf8Guard } from "./createOverlongUtf8Guard.js";
 import type { GrammarSource } from "./GrammarSource.js";
 import type { ReasoningMarkers } from "./reasoningMarkersFor.js";
 
@@ -13,6 +14,11 @@ export interface ConstrainedSampling {
   grammarEvaluationState: () => LlamaGrammarEvaluationState | undefined;
   /** Call with the text of every generated token, before asking the iterator for the next one. */
   onText(text: string): void;
+  /**
+   * Tokens to ban (as `tokenBias` "never") right after `previous`: the continuations that would make an overlong,
+   * invalid UTF-8 sequence, which the grammar alone cannot refuse (see `createOverlongUtf8Guard`).
+   */
+  bannedAfter(previous: Token): readonly Token[];
 }
 
 /**
@@ -34,8 +40,10 @@ export async function createConstrainedSampling(options: {
     ? new LlamaGrammarEvaluationState({ model, grammar: await compile(reasoning.start) })
     : undefined;
   const gate = createGrammarGate(reasoning);
+  const guard = createOverlongUtf8Guard(model);
   return {
     grammarEvaluationState: () => (gate.phase === "content" ? contentState : gate.phase === "opening" ? openingState : undefined),
     onText: (text) => gate.push(text),
+    bannedAfter: (previous) => guard.bannedAfter(previous),
   };
 }

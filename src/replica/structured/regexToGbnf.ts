@@ -1,5 +1,5 @@
 import { StructuredOutputError } from "./StructuredOutputError.js";
-import { gbnfCharClass, gbnfLiteral, type CharRange } from "./gbnfText.js";
+import { charClassRanges, gbnfCharClass, gbnfLiteral, type CharRange } from "./gbnfText.js";
 
 type Node =
   | { kind: "literal"; text: string }
@@ -146,6 +146,7 @@ class RegexReader {
         ranges.push([from, to]);
       } else ranges.push([from, from]);
     }
+    if (charClassRanges(ranges, negated).length === 0) this.fail("a character class that matches no character");
     return { kind: "class", negated, ranges };
   }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LlamaModel } from "node-llama-cpp";
+import { generateText } from "../../../src/replica/engine/generateText.js";
 import { createConstrainedSampling } from "../../../src/replica/structured/createConstrainedSampling.js";
 import { reasoningMarkersFor } from "../../../src/replica/structured/reasoningMarkersFor.js";
 import { resolveStructuredOutput } from "../../../src/replica/structured/resolveStructuredOutput.js";
@@ -40,6 +41,30 @@ describe("grammar-constrained generation (real llama.cpp, CPU)", () => {
     // the same model and seed without the grammar produce no JSON at all: the grammar is what makes it valid
     const free = await generateForTest(random, prompt, { sampling: { temperature: 1, topK: 0, topP: 1, seed: 1 }, maxTokens: 40 });
     expect(plan.validate!(free.text).ok).toBe(false);
+  });
+
+  it("should keep invalid UTF-8 out of constrained JSON strings for a byte-level vocabulary (the replica's own loop)", async () => {
+    // The random model picks raw byte tokens freely. Before the fix, 16 of 30 seeds put stray bytes into the strings
+    // (a 0xF5-0xFF lead byte the grammar counted as one character), and seed 6 an overlong F0 83 9F 9B.
+    const plan = resolveStructuredOutput({ response_format: { type: "json_schema", json_schema: { name: "Person", schema: PERSON_SCHEMA, strict: true } } })!;
+    const prompt = random.tokenize(renderChatTemplate(qwen3ChatTemplate, { messages, enable_thinking: false }), true);
+    const context = await random.createContext({ contextSize: 1024, threads: 1, sequences: 1 });
+    try {
+      for (let seed = 1; seed <= 40; seed++) {
+        const constrained = await createConstrainedSampling({ llama: await cpuLlama(), model: random, grammar: plan.grammar, reasoning: undefined });
+        const sequence = context.getSequence();
+        const result = await generateText({
+          sequence, model: random, promptTokens: prompt, maxTokens: 400, sampling: { temperature: 1, seed }, defaultSeed: undefined,
+          stop: [], signal: new AbortController().signal, grammarEvaluationState: constrained.grammarEvaluationState,
+          bannedAfter: constrained.bannedAfter, onPiece: constrained.onText,
+        });
+        sequence.dispose();
+        expect([seed, result.text.includes("\uFFFD")], result.text).toEqual([seed, false]);
+        expect([seed, result.finishReason, plan.validate!(result.text)], result.text).toMatchObject([seed, "stop", { ok: true }]);
+      }
+    } finally {
+      await context.dispose();
+    }
   });
 
   it("should leave the reasoning unconstrained and constrain only the content after </think>", async () => {

@@ -1,9 +1,10 @@
 import type { LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
+import { dynamicTokenBias } from "../../../src/replica/engine/tokenBiasFor.js";
 import type { ConstrainedSampling } from "../../../src/replica/structured/createConstrainedSampling.js";
 
 /**
  * The generation loop the replica runs, reduced to what these tests need: `sequence.evaluate` with the lazily
- * switched grammar, the text of each token fed to the gate before the next one is sampled.
+ * switched grammar and the overlong-UTF-8 ban, the text of each token fed to the gate before the next one is sampled.
  */
 export async function generateForTest(
   model: LlamaModel,
@@ -19,6 +20,7 @@ export async function generateForTest(
     const iterator = sequence.evaluate(model.tokenize(prompt, true), {
       ...options.sampling,
       grammarEvaluationState: options.constrained?.grammarEvaluationState,
+      ...(options.constrained === undefined ? {} : { tokenBias: dynamicTokenBias(model, undefined, () => generated, options.constrained.bannedAfter) }),
     });
     for await (const token of iterator) {
       generated.push(token);

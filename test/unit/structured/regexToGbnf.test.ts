@@ -46,6 +46,7 @@ describe("regexToGbnf", () => {
     ["a{3,1}", "maximum is below its minimum"],
     ["[^\\D]", "negated shorthand"],
     ["\\p{L}", "escape \\p"],
+    ["a[\\ud800-\\udfff]", "character class that matches no character"],
   ])("should refuse %s with a 400 naming the construct", (pattern, construct) => {
     let error: unknown;
     try {

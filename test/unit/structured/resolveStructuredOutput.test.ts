@@ -60,10 +60,11 @@ describe("resolveStructuredOutput", () => {
     const llama = await cpuLlama();
     const source = resolveStructuredOutput({ guided_choice: ["yes", "no"] })!.grammar;
     const text = await grammarTextFor(llama, source, { reasoningStartMarkers: ["[THINK]"] });
-    expect(text).toContain('llmserve-root ::= "[THINK]" [^\\x00]* | (root)');
+    expect(text).toContain('llmserve-root ::= "[THINK]" [\\x01-\\ud7ff\\ue000-\\U0010ffff]* | (root)');
     const grammar = await compileGrammar(llama, source, { reasoningStartMarkers: ["[THINK]"] });
     expect(grammarAccepts(grammar, "yes")).toBe(true);
     expect(grammarAccepts(grammar, "[THINK]free text[/THINK]whatever")).toBe(true);
+    expect(grammarAccepts(grammar, "[THINK]été 漢字 😀[/THINK]")).toBe(true);
     expect(grammarAccepts(grammar, "maybe")).toBe(false);
   });
 });
