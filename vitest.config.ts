@@ -9,5 +9,6 @@ export default defineConfig({
     fileParallelism: true,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    globalSetup: ["test/globalSetup.ts"],
   },
 });
