@@ -48,8 +48,10 @@ describe("estimateMemoryFromInsights", () => {
     ]);
   });
 
-  it("should default to the training context, one sequence, and 4096 tokens when the GGUF has no context length", async () => {
-    expect(await estimateMemoryFromInsights(syntheticInsights(2, 32768))).toMatchObject({ contextSize: 32768, sequences: 1, kvCacheBytes: 32 * GIB + 10 });
+  it("should default to the training context capped at 4096 as the replica does, and one sequence", async () => {
+    // As the replica: the training context capped at 4096 when max_model_len is not set.
+    expect(await estimateMemoryFromInsights(syntheticInsights(2, 32768))).toMatchObject({ contextSize: 4096, sequences: 1, kvCacheBytes: 4 * GIB + 10 });
+    expect(await estimateMemoryFromInsights(syntheticInsights(2, 2048))).toMatchObject({ contextSize: 2048 });
     expect(await estimateMemoryFromInsights(syntheticInsights(2))).toMatchObject({ contextSize: 4096 });
   });
 
@@ -72,7 +74,7 @@ describe("estimateReplicaMemory", () => {
     expect(estimate.totalBytes).toBe(estimate.weightsBytes + estimate.kvCacheBytes);
   });
 
-  it("should grow the KV cache with the context size and the sequences, and use the training context by default", async () => {
+  it("should grow the KV cache with the context size and the sequences, and cap the default context at 4096 as the replica does", async () => {
     const small = await estimateReplicaMemory(path, { contextSize: 1024, sequences: 1 });
     const long = await estimateReplicaMemory(path, { contextSize: 4096, sequences: 1 });
     const wide = await estimateReplicaMemory(path, { contextSize: 4096, sequences: 4 });
@@ -81,7 +83,7 @@ describe("estimateReplicaMemory", () => {
     expect(wide.weightsBytes).toBe(small.weightsBytes);
     // K and V in F16 for 4 layers x 128 KV dims: 2 KiB per token at least.
     expect(wide.kvCacheBytes).toBeGreaterThanOrEqual(4096 * 4 * 2048);
-    expect((await estimateReplicaMemory(path)).contextSize).toBe(8192);
+    expect((await estimateReplicaMemory(path)).contextSize).toBe(4096);
   });
 
   it("should fail on a file that is not a GGUF", async () => {
