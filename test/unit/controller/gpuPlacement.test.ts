@@ -8,7 +8,7 @@ import { A100_40G_X8, H200_X1 } from "../gpu/nvidiaSmiSamples.js";
 
 const GIB = 1024 ** 3;
 
-function spec(overrides: Partial<DeploymentSpec> & { resources?: Partial<DeploymentSpec["resources"]> } = {}): DeploymentSpec {
+function spec(overrides: Omit<Partial<DeploymentSpec>, "resources"> & { resources?: Partial<DeploymentSpec["resources"]> } = {}): DeploymentSpec {
   return {
     appName: "app",
     name: "LLMServer:m",
@@ -82,7 +82,7 @@ describe("gpuPlacement", () => {
     const first = await placement.place({ spec: shared, replicaId: "r1" });
     expect(first).toMatchObject({ ok: true, gpus: [0] });
     let secondDone = false;
-    const second = placement.place({ spec: shared, replicaId: "r2" }).then((result) => {
+    const second = Promise.resolve(placement.place({ spec: shared, replicaId: "r2" })).then((result) => {
       secondDone = true;
       return result;
     });
