@@ -50,6 +50,10 @@ export interface ReplicaRecord {
   lifecycle: ReplicaLifecycle;
   /** GPU indices given by placement; [] = CPU. */
   gpus: number[];
+  /** CUDA_VISIBLE_DEVICES the replica process was started with (the GPUs' UUIDs), when placement set it. */
+  cudaVisibleDevices?: string;
+  /** Why a `pending` replica cannot start yet (placement), e.g. "needs 8 x A100-40G, this machine has 1 x NVIDIA H200". */
+  pendingReason?: string;
   restarts: number;
   lastError?: string;
   progress?: ReplicaProgress;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { replicaSettingsFromConfig } from "../replica/replicaSettingsFromConfig.js";
 import {
   DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_HEALTH_CHECK_PERIOD_MS,
@@ -24,10 +25,12 @@ export interface ResolvedConfigView {
     readonly routePrefix: string | null | undefined;
     readonly llmConfigs: readonly {
       readonly modelId: string;
+      readonly modelSource: string;
       readonly deploymentName?: string | undefined;
       readonly ggufSource?: string | undefined;
       readonly acceleratorType?: string | undefined;
-      readonly deploymentConfig?: unknown;
+      readonly deploymentConfig?: object | undefined;
+      readonly engineKwargs?: object | undefined;
       readonly autoscaling?: unknown;
       readonly initialReplicas: number;
       readonly envVars?: Readonly<Record<string, string>> | undefined;
@@ -56,6 +59,22 @@ export interface DeploymentSpec {
   maxOngoingRequests: number;
   /** -1 = unbounded. */
   maxQueuedRequests: number;
+  /** What GPU placement needs (see src/controller/gpuPlacement.ts). */
+  resources: DeploymentResources;
+}
+
+/** A replica's demands on the machine, from engine_kwargs and the replica's own settings. */
+export interface DeploymentResources {
+  /** tensor_parallel_size x pipeline_parallel_size (each default 1). */
+  gpusNeeded: number;
+  /** engine_kwargs.gpu_memory_utilization: below 1, replicas may share GPUs by memory fraction. */
+  gpuMemoryUtilization: number | undefined;
+  /** The GGUF the replica loads (local path, hf: URI or URL); the memory estimate reads it when it is on disk. */
+  ggufSource: string | undefined;
+  /** The context the replica creates per sequence: max_model_len, else undefined (min(trained, 4096)). */
+  contextSize: number | undefined;
+  /** Parallel sequences of the replica's context (max_num_seqs, LLMSERVE_SEQUENCES, ...). */
+  sequences: number;
 }
 
 export interface ApplicationSpec {
@@ -77,8 +96,8 @@ export interface ControllerSpec {
   applications: ApplicationSpec[];
 }
 
-/** Builds the controller's view of a validated config. */
-export function controllerSpecFromConfig(config: ResolvedConfigView): ControllerSpec {
+/** Builds the controller's view of a validated config. `env`: the controller's environment (per-host knobs). */
+export function controllerSpecFromConfig(config: ResolvedConfigView, env: NodeJS.ProcessEnv = process.env): ControllerSpec {
   return {
     configPath: config.sourcePath,
     configHash: config.sourceHash,
@@ -115,9 +134,29 @@ export function controllerSpecFromConfig(config: ResolvedConfigView): Controller
           // Ray Serve LLM's default for LLM deployments is 1e9: effectively no cap.
           maxOngoingRequests: numberOr(deployment["max_ongoing_requests"], 1e9),
           maxQueuedRequests: numberOr(deployment["max_queued_requests"], -1),
+          resources: deploymentResources(config, app, llm, env),
         };
       }),
     })),
+  };
+}
+
+function deploymentResources(
+  config: ResolvedConfigView,
+  app: ResolvedConfigView["applications"][number],
+  llm: ResolvedConfigView["applications"][number]["llmConfigs"][number],
+  env: NodeJS.ProcessEnv,
+): DeploymentResources {
+  const engine = asRecord(llm.engineKwargs);
+  // The replica's own settings, so the estimate uses the context and sequences the replica will really create.
+  const settings = replicaSettingsFromConfig(config, app, llm, env);
+  const utilization = engine["gpu_memory_utilization"];
+  return {
+    gpusNeeded: wholeOr(engine["tensor_parallel_size"], 1) * wholeOr(engine["pipeline_parallel_size"], 1),
+    gpuMemoryUtilization: typeof utilization === "number" ? utilization : undefined,
+    ggufSource: llm.ggufSource,
+    contextSize: settings.contextSize,
+    sequences: settings.sequences,
   };
 }
 
@@ -154,6 +193,10 @@ function asRecord(value: unknown): Record<string, unknown> {
 
 function seconds(value: unknown, fallbackMs: number): number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value * 1000 : fallbackMs;
+}
+
+function wholeOr(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 ? value : fallback;
 }
 
 function numberOr(value: unknown, fallback: number): number {

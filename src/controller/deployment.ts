@@ -5,7 +5,13 @@ import type { DeploymentSpec } from "./controllerSpec.js";
 import type { Placement } from "./placement.js";
 import { createRequestQueue, type Lease } from "./requestQueue.js";
 import { superviseReplica, type SupervisedReplica } from "./supervisor.js";
-import { QUEUE_WAIT_TIMEOUT_MS, STARTUP_FAILURE_LIMIT, UNHEALTHY_FAILURE_LIMIT } from "./timeouts.js";
+import {
+  PLACEMENT_RETRY_MS,
+  QUEUE_WAIT_TIMEOUT_MS,
+  STARTUP_FAILURE_LIMIT,
+  UNHEALTHY_FAILURE_LIMIT,
+} from "./timeouts.js";
+import { chooseReplicaToDrain } from "./autoscaling/chooseReplicaToDrain.js";
 import { waitUntil } from "./processGroup.js";
 
 export interface DeploymentDeps {
@@ -96,14 +102,22 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
       healthCheckPeriodMs: generation.spec.healthCheckPeriodMs,
       healthCheckTimeoutMs: generation.spec.healthCheckTimeoutMs,
       stopGraceMs: deps.stopGraceMs,
-      launch: () => {
+      launch: async () => {
         // The newest spec of this version (a re-run may have moved the file); placement asked at every start.
         const spec = serving.spec.version === version ? serving.spec : (rollout?.spec ?? generation.spec);
-        deps.placement.release(`${key}/${id}`);
-        const placed = deps.placement.place({ spec, replicaId: `${key}/${id}` });
-        if (!placed.ok) throw new Error(placed.reason);
+        const replicaId = `${key}/${id}`;
+        deps.placement.release(replicaId);
+        const placed = await deps.placement.place({ spec, replicaId });
+        if (!placed.ok) return { pending: placed.reason, retryMs: placed.retry ? PLACEMENT_RETRY_MS : undefined };
         const command = deps.replicaCommand(spec);
-        return { ...command, env: { ...spec.envVars, ...placed.env }, gpus: placed.gpus };
+        const cuda = placed.env["CUDA_VISIBLE_DEVICES"];
+        return {
+          ...command,
+          env: { ...spec.envVars, ...placed.env },
+          gpus: placed.gpus,
+          ...(cuda !== undefined && cuda !== "" ? { cudaVisibleDevices: cuda } : {}),
+          settled: () => deps.placement.loaded(replicaId),
+        };
       },
       giveUp: (failures, everReady) => {
         const inRollout = rollout?.replicas.includes(replica) ?? false;
@@ -137,11 +151,12 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     if (deleting || failure !== undefined || rollout !== undefined) return;
     const active = serving.replicas.filter((r) => !retiring.has(r));
     for (let i = active.length; i < target; i++) newReplica(serving).start();
-    if (active.length > target) {
-      const extra = [...active]
-        .sort((a, b) => Number(a.isReady()) - Number(b.isReady()) || a.ongoing() - b.ongoing())
-        .slice(0, active.length - target);
-      for (const replica of extra) void retire(replica, true);
+    const candidates = [...active];
+    for (let extra = active.length - target; extra > 0; extra--) {
+      const victim = pickToDrain(candidates);
+      if (victim === undefined) break;
+      candidates.splice(candidates.indexOf(victim), 1);
+      void retire(victim, true);
     }
   };
 
@@ -151,6 +166,26 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     const given = (g: Generation): SupervisedReplica | undefined =>
       g.replicas.find((r) => r.record().lifecycle === "failed");
     if (rollout !== undefined) {
+      const unplaceable = rollout.replicas.find((r) => r.unplaceable());
+      if (unplaceable !== undefined) {
+        failure = `the new version cannot be placed: ${unplaceable.pendingReason() ?? "unknown"}; the previous version keeps serving`;
+        lastTrigger = "REPLICA_STARTUP_FAILED";
+        deps.log(`${key}: ${failure}`);
+        const doomed = rollout.replicas;
+        rollout = undefined;
+        for (const replica of doomed) void retire(replica, false);
+        return;
+      }
+      // GPUs held by the old version (one GPU, exclusive use): free them one old replica at a time.
+      const waiting = rollout.replicas.some((r) => r.pendingReason() !== undefined);
+      const old = serving.replicas.filter((r) => !retiring.has(r));
+      if (waiting && old.length > 0 && serving.replicas.every((r) => !retiring.has(r))) {
+        const victim = pickToDrain(old);
+        if (victim !== undefined) {
+          deps.log(`${key}: the new version waits for GPUs; stopping old replica ${victim.id} first`);
+          void retire(victim, true);
+        }
+      }
       const failed = given(rollout);
       if (failed !== undefined) {
         failure = `the new version failed to start (replica ${failed.id}: ${failed.record().lastError ?? "unknown"}); the previous version keeps serving`;
@@ -174,6 +209,15 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     }
     if (failure !== undefined) return;
     if (!deployed) {
+      const unplaceable = serving.replicas.find((r) => r.unplaceable());
+      if (unplaceable !== undefined) {
+        // Exactly placement's sentence: `run` prints it ("needs 8 x A100-40G, this machine has 1 x NVIDIA H200").
+        failure = unplaceable.pendingReason() ?? "the replica cannot be placed on this machine";
+        lastTrigger = "REPLICA_STARTUP_FAILED";
+        deps.log(`${key}: replica ${unplaceable.id} cannot be placed: ${failure}`);
+        for (const replica of serving.replicas) void retire(replica, false);
+        return;
+      }
       const failed = given(serving);
       if (failed !== undefined) {
         failure = `replica ${failed.id} failed to start ${STARTUP_FAILURE_LIMIT} times in a row: ${failed.record().lastError ?? "unknown"}`;
@@ -232,7 +276,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
       return {
         status: up ? "UPSCALING" : "DOWNSCALING",
         trigger: "AUTOSCALING",
-        message: `${up ? "Upscaling" : "Downscaling"} from ${scaling.from} to ${scaling.to} replicas.`,
+        message: `${up ? "Upscaling" : "Downscaling"} from ${scaling.from} to ${scaling.to} replicas.${pendingNote(active)}`,
       };
     }
     return { status: "HEALTHY", trigger: lastTrigger, message: "" };
@@ -241,7 +285,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
   const progressMessage = (): string => {
     const replicas = rollout?.replicas ?? serving.replicas;
     const ready = replicas.filter((r) => r.isReady()).length;
-    return `${ready} of ${target} replicas ready${rollout !== undefined ? " (new version; the previous one keeps serving)" : ""}.`;
+    return `${ready} of ${target} replicas ready${rollout !== undefined ? " (new version; the previous one keeps serving)" : ""}.${pendingNote(replicas)}`;
   };
 
   const all = (): SupervisedReplica[] => [...new Set([...serving.replicas, ...(rollout?.replicas ?? []), ...retiring])];
@@ -249,7 +293,11 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
   return {
     key,
     spec: () => rollout?.spec ?? serving.spec,
-    start: () => reconcileCount(),
+    start: () => {
+      reconcileCount();
+      // With zero replicas wanted (min_replicas 0) nothing else would tell evaluate that it is deployed.
+      changed();
+    },
     update: (spec) => {
       const servingVersion = serving.spec.version;
       if (spec.version === servingVersion && (deployed || failure === undefined)) {
@@ -339,6 +387,24 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     },
     setTargetReplicas,
   };
+}
+
+/** " Replica r2 is pending: needs 1 x H200, 0 of 1 free (in use by ...)." for the first pending replica, or "". */
+function pendingNote(replicas: readonly SupervisedReplica[]): string {
+  const pending = replicas.find((r) => r.pendingReason() !== undefined);
+  return pending === undefined ? "" : ` Replica ${pending.id} is pending: ${pending.pendingReason()}.`;
+}
+
+/** The replica to drain first (chooseReplicaToDrain: not started, then loading, then the least busy ready one). */
+function pickToDrain(replicas: readonly SupervisedReplica[]): SupervisedReplica | undefined {
+  const chosen = chooseReplicaToDrain(
+    replicas.map((replica) => {
+      const record = replica.record();
+      const state = record.lifecycle === "ready" ? "ready" : record.lifecycle === "pending" ? "pending" : "starting";
+      return { id: replica.id, state, ongoingRequests: replica.ongoing(), startedAtMs: (record.startedAt ?? 0) * 1000 } as const;
+    }),
+  );
+  return replicas.find((replica) => replica.id === chosen?.id);
 }
 
 /** A file-name-safe form of an app name or model id. */

@@ -2,14 +2,16 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startAdminServer, type AdminApplyResult } from "./adminServer.js";
-import { fixedReplicaCount, type AutoscalerFactory } from "./autoscalingHook.js";
+import type { AutoscalerFactory } from "./autoscalingHook.js";
+import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
 import type { ControllerRecord, ControllerState } from "./ControllerState.js";
 import { createController } from "./controller.js";
 import { createApiServer } from "./controllerServer.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { StateLockHeldError } from "./errors/StateLockHeldError.js";
 import { loadControllerSpec } from "./loadControllerSpec.js";
-import { cpuPlacement, type Placement } from "./placement.js";
+import { gpuPlacement } from "./gpuPlacement.js";
+import type { Placement } from "./placement.js";
 import { readRssBytes } from "./readRssBytes.js";
 import { acquireStateLock, type StateLock } from "./stateLock.js";
 import { removeStateFile, writeStateFile } from "./stateFile.js";
@@ -23,7 +25,9 @@ export type ControllerStartupEvent =
 export interface RunControllerOptions {
   configPath: string;
   home: string;
+  /** Defaults to `gpuPlacement` (nvidia-smi inventory; CPU when there is no GPU). */
   placement?: Placement;
+  /** Defaults to `rayAutoscaler` (Ray's policy for deployments with an autoscaling_config). */
   autoscalerFactory?: AutoscalerFactory;
 }
 
@@ -71,8 +75,8 @@ export async function runController(options: RunControllerOptions): Promise<numb
   let stopping = false;
   const controller = createController({
     logDir: join(options.home, "logs"),
-    placement: options.placement ?? cpuPlacement(),
-    autoscalerFactory: options.autoscalerFactory ?? fixedReplicaCount,
+    placement: options.placement ?? gpuPlacement({ modelsDir: join(options.home, "models"), log }),
+    autoscalerFactory: options.autoscalerFactory ?? rayAutoscaler,
     replicaCommand: replicaCommand,
     stopGraceMs: REPLICA_STOP_GRACE_MS,
     log,

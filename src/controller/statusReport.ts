@@ -36,11 +36,15 @@ export interface ReplicaReport {
   pid: number | null;
   port: number | null;
   gpus: number[];
+  /** CUDA_VISIBLE_DEVICES the process was started with (GPU UUIDs); null on CPU. */
+  cuda_visible_devices: string | null;
   memory: string | null;
   memory_bytes: number | null;
   ongoing_requests: number;
   restarts: number;
   progress: string | null;
+  /** Why a pending replica cannot start yet (placement). */
+  pending_reason: string | null;
   last_error: string | null;
 }
 
@@ -116,11 +120,13 @@ function replicaReport(replica: ReplicaRecord): ReplicaReport {
     pid: replica.pid > 0 ? replica.pid : null,
     port: replica.port > 0 ? replica.port : null,
     gpus: replica.gpus,
+    cuda_visible_devices: replica.cudaVisibleDevices !== undefined && replica.cudaVisibleDevices !== "" ? replica.cudaVisibleDevices : null,
     memory: replica.memoryBytes !== undefined ? formatBytes(replica.memoryBytes) : null,
     memory_bytes: replica.memoryBytes ?? null,
     ongoing_requests: replica.ongoingRequests,
     restarts: replica.restarts,
     progress: formatProgress(replica),
+    pending_reason: replica.pendingReason ?? null,
     last_error: replica.lastError ?? null,
   };
 }

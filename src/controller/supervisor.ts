@@ -23,12 +23,23 @@ export interface ReplicaLaunch {
   env: Record<string, string>;
   /** GPU indices this launch was placed on; [] = CPU. */
   gpus: number[];
+  /** The CUDA_VISIBLE_DEVICES the process gets (GPU UUIDs), when placement set one; shown in status. */
+  cudaVisibleDevices?: string;
+  /** Called once when this launch's process is ready, has failed or is stopped (ends its turn to load). */
+  settled?: () => void;
+}
+
+/** The replica cannot be placed now: it stays `pending` with `reason` (shown in status), retried after `retryMs`. */
+export interface PendingLaunch {
+  pending: string;
+  /** undefined: not retried (it can never be placed on this machine); the deployment decides what follows. */
+  retryMs: number | undefined;
 }
 
 export interface SuperviseReplicaOptions {
   id: string;
   version: string;
-  launch: () => ReplicaLaunch;
+  launch: () => ReplicaLaunch | PendingLaunch | Promise<ReplicaLaunch | PendingLaunch>;
   /** The replica's stderr goes straight into this file (it outlives the controller). */
   logFile: string;
   healthCheckPeriodMs: number;
@@ -45,7 +56,8 @@ export interface SuperviseReplicaOptions {
 
 /**
  * One replica slot under supervision. Transitions (each emits onChange):
- *   pending --start()--> starting --listening--> loading --ready + /health 200--> ready
+ *   pending --start(), placed--> starting --listening--> loading --ready + /health 200--> ready
+ *   pending --start(), not placeable--> pending (with pendingReason; retried when the launch says so)
  *   starting|loading|ready --exit, `failed` event, timeout, hung--> backoff --delay--> starting
  *   any failure where giveUp() says so --> failed
  *   any --stop()--> stopping --group gone--> stopped
@@ -62,6 +74,10 @@ export interface SupervisedReplica {
   consecutiveFailures: () => number;
   /** Whether it was ever ready since start(). */
   everReady: () => boolean;
+  /** Why it is still pending (placement), e.g. "needs 8 x A100-40G, this machine has 1 x NVIDIA H200". */
+  pendingReason: () => string | undefined;
+  /** Whether placement said it can never be placed here (not retried). */
+  unplaceable: () => boolean;
   start: () => void;
   /** Graceful stop of the process group; resolves when it is gone (false: it survived SIGKILL). */
   stop: () => Promise<boolean>;
@@ -78,6 +94,11 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   let pid = 0;
   let port = 0;
   let gpus: number[] = [];
+  let cudaVisibleDevices: string | undefined;
+  let started = false;
+  let pendingReason: string | undefined;
+  let unplaceable = false;
+  let settle: (() => void) | undefined;
   let restarts = 0;
   let failures = 0;
   let everReady = false;
@@ -109,15 +130,46 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     timers.clear();
   };
 
-  const spawnProcess = (): void => {
-    let launch: ReplicaLaunch;
+  /** Ends this launch's turn to load (placement serialises loads per GPU); idempotent. */
+  const settleLaunch = (): void => {
+    const done = settle;
+    settle = undefined;
+    done?.();
+  };
+
+  const spawnProcess = async (): Promise<void> => {
+    let outcome: ReplicaLaunch | PendingLaunch;
     try {
-      launch = options.launch();
+      outcome = await options.launch();
     } catch (error) {
+      if (stopping !== undefined) return;
       onFailure(`could not start the replica: ${(error as Error).message}`);
       return;
     }
+    if (stopping !== undefined) {
+      if ("file" in outcome) outcome.settled?.();
+      return;
+    }
+    if ("pending" in outcome) {
+      if (pendingReason !== outcome.pending) options.log(`replica ${options.id}: pending: ${outcome.pending}`);
+      pendingReason = outcome.pending;
+      unplaceable = outcome.retryMs === undefined;
+      gpus = [];
+      cudaVisibleDevices = undefined;
+      change("pending");
+      if (outcome.retryMs !== undefined) {
+        later(outcome.retryMs, () => {
+          if (lifecycle === "pending" && stopping === undefined) void spawnProcess();
+        });
+      }
+      return;
+    }
+    const launch = outcome;
+    pendingReason = undefined;
+    unplaceable = false;
+    settle = launch.settled;
     gpus = launch.gpus;
+    cudaVisibleDevices = launch.cudaVisibleDevices;
     port = 0;
     progress = undefined;
     failedReason = undefined;
@@ -222,6 +274,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
         readySince = Date.now();
         progress = undefined;
         options.log(`replica ${options.id}: ready on port ${port}`);
+        settleLaunch();
         change("ready");
         scheduleHealthCheck(owner);
         return;
@@ -256,6 +309,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
    * its memory (GPU memory included) is free before a replacement starts, then treat it as exited.
    */
   const fail = (reason: string): void => {
+    settleLaunch();
     const victim = child;
     const victimPid = pid;
     child = undefined;
@@ -273,6 +327,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   };
 
   const onFailure = (reason: string): void => {
+    settleLaunch();
     clearTimers();
     lastError = reason;
     const healthyStretch = readySince > 0 && Date.now() - readySince > RESTART_BACKOFF_RESET_MS;
@@ -290,7 +345,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     later(delay, () => {
       if (lifecycle !== "backoff") return;
       restarts++;
-      spawnProcess();
+      void spawnProcess();
     });
   };
 
@@ -305,7 +360,9 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
       port,
       lifecycle,
       gpus,
+      ...(cudaVisibleDevices !== undefined ? { cudaVisibleDevices } : {}),
       restarts,
+      ...(pendingReason !== undefined && lifecycle === "pending" ? { pendingReason } : {}),
       ...(lastError !== undefined ? { lastError } : {}),
       ...(progress !== undefined ? { progress } : {}),
       ongoingRequests: ongoing,
@@ -316,13 +373,17 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     isReady: () => lifecycle === "ready",
     consecutiveFailures: () => failures,
     everReady: () => everReady,
+    pendingReason: () => (lifecycle === "pending" ? pendingReason : undefined),
+    unplaceable: () => lifecycle === "pending" && unplaceable,
     start: () => {
-      if (lifecycle !== "pending") return;
-      spawnProcess();
+      if (started) return;
+      started = true;
+      void spawnProcess();
     },
     stop: () => {
       stopping ??= (async () => {
         clearTimers();
+        settleLaunch();
         const victimPid = pid;
         const hadProcess = child !== undefined || isGroupAlive(victimPid);
         change("stopping");

@@ -26,6 +26,9 @@ export const UNHEALTHY_FAILURE_LIMIT = 3;
 /** Consecutive failed health checks that make a ready replica "hung": it is killed and restarted (Ray uses 3). */
 export const HEALTH_CHECK_FAILURE_LIMIT = 3;
 
+/** How often a replica that waits for GPUs other replicas hold asks placement again. */
+export const PLACEMENT_RETRY_MS = 2_000;
+
 /** Controller control loop (status aggregation, autoscaling tick, state file flush). */
 export const CONTROL_LOOP_INTERVAL_MS = 100;
 /** At most one state file write per this interval while only counters change. */

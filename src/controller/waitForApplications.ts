@@ -55,6 +55,7 @@ export function progressLines(state: ControllerState, appNames: readonly string[
         .filter((r) => r.lifecycle !== "ready")
         .map((r) => {
           if (r.lifecycle === "backoff") return `${r.id} restarting after: ${r.lastError ?? "a failure"}`;
+          if (r.pendingReason !== undefined) return `${r.id} pending: ${r.pendingReason}`;
           return `${r.id} ${formatProgress(r) ?? r.lifecycle}`;
         });
       lines.push(

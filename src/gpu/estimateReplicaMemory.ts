@@ -13,7 +13,10 @@ export type ReplicaMemoryEstimate = {
 };
 
 export type EstimateReplicaMemoryOptions = {
-  /** `engine_kwargs.max_model_len`. Defaults to the model's training context size (4096 when the GGUF has none). */
+  /**
+   * `engine_kwargs.max_model_len`. Defaults to what the replica creates without it: the model's training context
+   * size capped at 4096 (4096 when the GGUF has none).
+   */
   contextSize?: number | undefined;
   /** Parallel sequences the replica's context holds (its batch of concurrent requests). Defaults to 1. */
   sequences?: number | undefined;
@@ -27,6 +30,7 @@ export type MemoryEstimateInsights = Pick<
   "totalLayers" | "trainContextSize" | "estimateModelResourceRequirementsV2" | "estimateContextResourceRequirementsV2"
 >;
 
+/** The replica's context cap when max_model_len is not set (src/replica/engine/loadEngine.ts). */
 const DEFAULT_CONTEXT_SIZE = 4096;
 
 /**
@@ -49,7 +53,7 @@ export async function estimateMemoryFromInsights(
   insights: MemoryEstimateInsights,
   options: EstimateReplicaMemoryOptions = {},
 ): Promise<ReplicaMemoryEstimate> {
-  const contextSize = options.contextSize ?? insights.trainContextSize ?? DEFAULT_CONTEXT_SIZE;
+  const contextSize = options.contextSize ?? Math.min(insights.trainContextSize || DEFAULT_CONTEXT_SIZE, DEFAULT_CONTEXT_SIZE);
   const sequences = options.sequences ?? 1;
   if (!Number.isInteger(contextSize) || contextSize < 1) throw new RangeError(`contextSize must be a positive integer (got ${contextSize})`);
   if (!Number.isInteger(sequences) || sequences < 1) throw new RangeError(`sequences must be a positive integer (got ${sequences})`);

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Result } from "execa";
+import type { ControllerState, DeploymentRecord, ReplicaLifecycle, ReplicaRecord } from "../../src/controller/ControllerState.js";
 import { runCli } from "./cli.js";
 
 /** The fixture replica (supervisor edge cases only; serving tests use the real `llmserve replica`). */
@@ -14,7 +15,12 @@ export interface TestModel {
   source: string;
   replicas?: number;
   envVars?: Record<string, string>;
+  /** Replaces num_replicas when it has autoscaling_config. */
   deploymentConfig?: Record<string, unknown>;
+  /** Merged over the defaults (max_model_len 512, max_num_seqs 2, reasoning_parser qwen3). */
+  engineKwargs?: Record<string, unknown>;
+  /** Defaults to "CPU"; null leaves accelerator_type out. */
+  acceleratorType?: string | null;
 }
 
 export interface TestApp {
@@ -33,15 +39,15 @@ export function writeServeConfig(path: string, port: number, apps: TestApp[]): s
       args: {
         llm_configs: app.models.map((model) => ({
           model_loading_config: { model_id: model.id, model_source: model.source },
-          accelerator_type: "CPU",
+          ...(model.acceleratorType !== null ? { accelerator_type: model.acceleratorType ?? "CPU" } : {}),
           deployment_config: {
-            num_replicas: model.replicas ?? 1,
+            ...(model.deploymentConfig?.["autoscaling_config"] === undefined ? { num_replicas: model.replicas ?? 1 } : {}),
             health_check_period_s: 1,
             health_check_timeout_s: 2,
             graceful_shutdown_timeout_s: 5,
             ...(model.deploymentConfig ?? {}),
           },
-          engine_kwargs: { max_model_len: 512, max_num_seqs: 2, reasoning_parser: "qwen3" },
+          engine_kwargs: { max_model_len: 512, max_num_seqs: 2, reasoning_parser: "qwen3", ...(model.engineKwargs ?? {}) },
           ...(model.envVars !== undefined ? { runtime_env: { env_vars: model.envVars } } : {}),
         })),
       },
@@ -137,4 +143,28 @@ export function recordedReplicaPids(home: string): Record<string, number[]> {
   } catch {
     return {};
   }
+}
+
+/** The controller's live state from its admin endpoint (address and token from state.json); undefined when down. */
+export async function liveState(home: string): Promise<ControllerState | undefined> {
+  try {
+    const recorded = JSON.parse(readFileSync(join(home, "state.json"), "utf8")) as ControllerState;
+    const response = await fetch(`http://127.0.0.1:${recorded.controller.adminPort}/status`, {
+      headers: { authorization: `Bearer ${recorded.controller.adminToken}` },
+      signal: AbortSignal.timeout(2_000),
+    });
+    return response.ok ? ((await response.json()) as ControllerState) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The only deployment of the only application in a live state. */
+export function onlyDeployment(state: ControllerState | undefined): DeploymentRecord | undefined {
+  return state?.applications[0]?.deployments[0];
+}
+
+/** Replicas of a deployment record in a lifecycle. */
+export function replicasIn(deployment: DeploymentRecord | undefined, lifecycle: ReplicaLifecycle): ReplicaRecord[] {
+  return (deployment?.replicas ?? []).filter((replica) => replica.lifecycle === lifecycle);
 }

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { DownloadError } from "./DownloadError.js";
+import { cachedModelPath } from "./cachedModelPath.js";
 import { downloadFile, type DownloadProgress } from "./downloadFile.js";
 import { parseModelSource } from "./parseModelSource.js";
 import { withFileLock } from "./withFileLock.js";
@@ -28,14 +28,12 @@ export async function resolveModelPath(source: string, options: ResolveModelPath
     case "local":
       return parsed.path;
     case "url": {
-      const name = basename(new URL(parsed.url).pathname) || "model.gguf";
-      const hash = createHash("sha256").update(parsed.url).digest("hex").slice(0, 12);
-      const dest = join(options.modelsDir, "url", `${hash}-${name}`);
+      const dest = cachedModelPath(parsed, options.modelsDir)!;
       await fetchInto(parsed.url, dest, sameHost(parsed.url, options.hfEndpoint), options);
       return dest;
     }
     case "hf-file": {
-      const dest = join(options.modelsDir, "hf", parsed.owner, parsed.repo, parsed.file);
+      const dest = cachedModelPath(parsed, options.modelsDir)!;
       const url = `${options.hfEndpoint}${parsed.owner}/${parsed.repo}/resolve/${encodeURIComponent(parsed.revision)}/${parsed.file}?download=true`;
       await fetchInto(url, dest, true, options);
       return dest;

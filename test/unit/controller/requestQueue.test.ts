@@ -77,4 +77,34 @@ describe("createRequestQueue", () => {
     await expect(pending).rejects.toThrow(/client went away/);
     expect(queue.queued()).toBe(0);
   });
+  it("should refuse at once with max_queued_requests 0 when every replica is at its cap", async () => {
+    const a = replica("a");
+    const queue = createRequestQueue({ routable: () => [a], maxOngoingPerReplica: () => 1, maxQueued: () => 0, waitTimeoutMs: 5_000 });
+    const first = await queue.acquire();
+    await expect(queue.acquire()).rejects.toMatchObject({ code: "queue_full" });
+    first.release();
+    (await queue.acquire()).release();
+  });
+
+  it("should stop routing to a draining replica while its own requests finish", async () => {
+    const a = replica("a");
+    const b = replica("b");
+    let routable = [a, b];
+    const queue = createRequestQueue({ routable: () => routable, maxOngoingPerReplica: () => 10, maxQueued: () => -1, waitTimeoutMs: 5_000 });
+    await queue.acquire();
+    await queue.acquire();
+    expect([a.count, b.count]).toEqual([1, 1]);
+    routable = [b];
+    const leases = [await queue.acquire(), await queue.acquire(), await queue.acquire()];
+    expect(leases.every((lease) => lease.replica === b)).toBe(true);
+    expect(a.count).toBe(1);
+  });
+
+  it("should reject every waiting request on rejectAll", async () => {
+    const queue = createRequestQueue({ routable: () => [], maxOngoingPerReplica: () => 1, maxQueued: () => -1, waitTimeoutMs: 5_000 });
+    const waiting = queue.acquire();
+    queue.rejectAll("the deployment is being deleted");
+    await expect(waiting).rejects.toThrow("the deployment is being deleted");
+    expect(queue.queued()).toBe(0);
+  });
 });

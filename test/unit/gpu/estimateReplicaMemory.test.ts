@@ -6,9 +6,59 @@ import { checkMemoryFit } from "../../../src/gpu/checkMemoryFit.js";
 import { estimateMemoryFromInsights, estimateReplicaMemory, type MemoryEstimateInsights } from "../../../src/gpu/estimateReplicaMemory.js";
 import { parseNvidiaSmiCsv } from "../../../src/gpu/parseNvidiaSmiCsv.js";
 import { A100_40G_X8 } from "./nvidiaSmiSamples.js";
-import { writeTinyLlamaGguf } from "./writeTinyGguf.js";
+import type { GgufTensor } from "../../gguf/GgufTensor.js";
+import { writeGguf } from "../../gguf/writeGguf.js";
+import { decoderMetadata } from "../../models/decoderMetadata.js";
+import { qwen3ChatTemplate } from "../../models/qwen3ChatTemplate.js";
+import { scriptedVocabulary } from "../../models/scriptedVocabulary.js";
 
 const GIB = 1024 ** 3;
+
+type LlamaShape = { layers: number; embedding: number; feedForward: number; heads: number; kvHeads: number; contextLength: number };
+
+/**
+ * A llama GGUF of the given shape with zeroed f32 weights (the estimate reads only the header), written by the
+ * project's GGUF writer. Returns the bytes of tensor data.
+ */
+function writeZeroLlamaGguf(path: string, shape: LlamaShape): { tensorBytes: number } {
+  const vocabulary = scriptedVocabulary();
+  const { layers, embedding: e, feedForward: ff, heads, kvHeads } = shape;
+  const vocab = vocabulary.tokens.length;
+  const kvDim = (e / heads) * kvHeads;
+  const zeros = (dims: number[]): GgufTensor["data"] => () => [new Float32Array(dims.reduce((a, b) => a * b, 1))];
+  const shapes: [string, number[]][] = [["token_embd.weight", [e, vocab]], ["output_norm.weight", [e]], ["output.weight", [e, vocab]]];
+  for (let i = 0; i < layers; i++) {
+    shapes.push(
+      [`blk.${i}.attn_norm.weight`, [e]],
+      [`blk.${i}.attn_q.weight`, [e, e]],
+      [`blk.${i}.attn_k.weight`, [e, kvDim]],
+      [`blk.${i}.attn_v.weight`, [e, kvDim]],
+      [`blk.${i}.attn_output.weight`, [e, e]],
+      [`blk.${i}.ffn_norm.weight`, [e]],
+      [`blk.${i}.ffn_gate.weight`, [e, ff]],
+      [`blk.${i}.ffn_up.weight`, [e, ff]],
+      [`blk.${i}.ffn_down.weight`, [ff, e]],
+    );
+  }
+  const tensors: GgufTensor[] = shapes.map(([name, dims]) => ({ name, shape: dims, type: "f32", data: zeros(dims) }));
+  const metadata = decoderMetadata({
+    architecture: "llama",
+    name: "llmserve zero llama",
+    vocabulary,
+    chatTemplate: qwen3ChatTemplate,
+    eosTokenId: vocabulary.idOf("<|im_end|>"),
+    bosTokenId: vocabulary.idOf("<|endoftext|>"),
+    contextLength: shape.contextLength,
+    embeddingLength: e,
+    feedForwardLength: ff,
+    blockCount: layers,
+    headCount: heads,
+    headCountKv: kvHeads,
+  });
+  writeGguf(path, { metadata, tensors });
+  return { tensorBytes: shapes.reduce((sum, [, dims]) => sum + dims.reduce((a, b) => a * b, 1) * 4, 0) };
+}
+
 const dir = mkdtempSync(join(tmpdir(), "llmserve-estimate-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,8 +98,10 @@ describe("estimateMemoryFromInsights", () => {
     ]);
   });
 
-  it("should default to the training context, one sequence, and 4096 tokens when the GGUF has no context length", async () => {
-    expect(await estimateMemoryFromInsights(syntheticInsights(2, 32768))).toMatchObject({ contextSize: 32768, sequences: 1, kvCacheBytes: 32 * GIB + 10 });
+  it("should default to the training context capped at 4096 as the replica does, and one sequence", async () => {
+    // As the replica: the training context capped at 4096 when max_model_len is not set.
+    expect(await estimateMemoryFromInsights(syntheticInsights(2, 32768))).toMatchObject({ contextSize: 4096, sequences: 1, kvCacheBytes: 4 * GIB + 10 });
+    expect(await estimateMemoryFromInsights(syntheticInsights(2, 2048))).toMatchObject({ contextSize: 2048 });
     expect(await estimateMemoryFromInsights(syntheticInsights(2))).toMatchObject({ contextSize: 4096 });
   });
 
@@ -60,9 +112,9 @@ describe("estimateMemoryFromInsights", () => {
 });
 
 describe("estimateReplicaMemory", () => {
-  const shape = { layers: 4, embedding: 256, feedForward: 512, vocab: 1000, heads: 4, kvHeads: 2, contextLength: 8192 };
+  const shape = { layers: 4, embedding: 256, feedForward: 512, heads: 4, kvHeads: 2, contextLength: 8192 };
   const path = join(dir, "tiny.gguf");
-  const { tensorBytes } = writeTinyLlamaGguf(path, shape);
+  const { tensorBytes } = writeZeroLlamaGguf(path, shape);
 
   it("should read a GGUF header and estimate about the tensor bytes for the weights", async () => {
     const estimate = await estimateReplicaMemory(path, { contextSize: 1024 });
@@ -72,7 +124,7 @@ describe("estimateReplicaMemory", () => {
     expect(estimate.totalBytes).toBe(estimate.weightsBytes + estimate.kvCacheBytes);
   });
 
-  it("should grow the KV cache with the context size and the sequences, and use the training context by default", async () => {
+  it("should grow the KV cache with the context size and the sequences, and cap the default context at 4096 as the replica does", async () => {
     const small = await estimateReplicaMemory(path, { contextSize: 1024, sequences: 1 });
     const long = await estimateReplicaMemory(path, { contextSize: 4096, sequences: 1 });
     const wide = await estimateReplicaMemory(path, { contextSize: 4096, sequences: 4 });
@@ -81,7 +133,7 @@ describe("estimateReplicaMemory", () => {
     expect(wide.weightsBytes).toBe(small.weightsBytes);
     // K and V in F16 for 4 layers x 128 KV dims: 2 KiB per token at least.
     expect(wide.kvCacheBytes).toBeGreaterThanOrEqual(4096 * 4 * 2048);
-    expect((await estimateReplicaMemory(path)).contextSize).toBe(8192);
+    expect((await estimateReplicaMemory(path)).contextSize).toBe(4096);
   });
 
   it("should fail on a file that is not a GGUF", async () => {
