@@ -9,6 +9,7 @@ import { SCRIPTED_REASONING, SCRIPTED_THINK_ON_TEXT } from "../models/scriptedRe
 import { createTempHome, LLMSERVE_BIN, REPO_ROOT } from "../helpers/cli.js";
 import { startFileServer, type FileServer } from "../helpers/startFileServer.js";
 import { startReadyReplica, startReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+import { waitFor } from "../helpers/waitFor.js";
 
 /** Running (a zombie left for a non-reaping init counts as gone). */
 function isAlive(pid: number): boolean {
@@ -17,14 +18,6 @@ function isAlive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -151,9 +144,9 @@ describe("llmserve replica lifecycle: downloads, failures, shutdown", () => {
     `;
     const parent = spawn(process.execPath, ["-e", script], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
     const pid = await new Promise<number>((resolve) => parent.stdout.once("data", (data: Buffer) => resolve(Number(data.toString().trim()))));
-    await waitUntil(() => isAlive(pid), 5_000);
+    await waitFor("the orphan to start", () => isAlive(pid), 5_000, 50);
     parent.kill("SIGKILL");
-    await waitUntil(() => !isAlive(pid), 10_000).catch((error: unknown) => {
+    await waitFor("the orphan to exit", () => !isAlive(pid), 10_000, 50).catch((error: unknown) => {
       process.kill(pid, "SIGKILL");
       throw error;
     });
