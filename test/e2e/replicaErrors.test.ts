@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureLoopModel } from "../models/ensureLoopModel.js";
 import { createTempHome } from "../helpers/cli.js";
-import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+import { startServingReplica, type ReplicaProcess } from "../helpers/startReplica.js";
 import { waitFor } from "../helpers/waitFor.js";
 
 const MODEL = "loop";
@@ -19,14 +19,12 @@ describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, q
   let client: OpenAI;
 
   beforeAll(async () => {
-    const config = writeReplicaConfig(home.path, {
+    ({ replica, client } = await startServingReplica(home.path, {
       modelId: MODEL,
       source: ensureLoopModel(),
       engineKwargs: { max_model_len: CONTEXT, max_num_seqs: 2 },
       deploymentConfig: { max_queued_requests: 1 },
-    });
-    replica = await startReadyReplica(config, MODEL, { home: home.path });
-    client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
+    }));
   });
   afterAll(async () => {
     await replica?.kill();

@@ -8,7 +8,7 @@ import { ensureScriptedReasoningModel } from "../models/ensureScriptedReasoningM
 import { SCRIPTED_REASONING, SCRIPTED_THINK_ON_TEXT } from "../models/scriptedReasoningScript.js";
 import { createTempHome, LLMSERVE_BIN, REPO_ROOT } from "../helpers/cli.js";
 import { startFileServer, type FileServer } from "../helpers/startFileServer.js";
-import { startReadyReplica, startReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+import { startReplica, startServingReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
 import { waitFor } from "../helpers/waitFor.js";
 
 /** Running (a zombie left for a non-reaping init counts as gone). */
@@ -65,14 +65,12 @@ describe("llmserve replica lifecycle: downloads, failures, shutdown", () => {
   });
 
   it("should put the reasoning only into `reasoning` with engine_kwargs.reasoning_field reasoning", async () => {
-    const config = writeReplicaConfig(home.path, {
+    const { replica, client } = await startServingReplica(home.path, {
       modelId: "only-reasoning",
       source: ensureScriptedReasoningModel(),
       engineKwargs: { reasoning_parser: "deepseek_r1", reasoning_field: "reasoning" },
     });
-    const replica = await startReadyReplica(config, "only-reasoning", { home: home.path });
     replicas.push(replica);
-    const client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
     const response = await client.chat.completions.create({ model: "only-reasoning", messages: [{ role: "user", content: "hello" }] });
     const message = response.choices[0]!.message as unknown as Record<string, unknown>;
     expect(message["reasoning"]).toBe(`\n${SCRIPTED_REASONING}\n`);
@@ -112,10 +110,12 @@ describe("llmserve replica lifecycle: downloads, failures, shutdown", () => {
   });
 
   it("should finish the request in flight on SIGTERM, refuse new ones, and exit 0", async () => {
-    const config = writeReplicaConfig(home.path, { modelId: "loop", source: ensureLoopModel(), engineKwargs: { max_model_len: 8192, max_num_seqs: 2 } });
-    const replica = await startReadyReplica(config, "loop", { home: home.path });
+    const { replica, client } = await startServingReplica(home.path, {
+      modelId: "loop",
+      source: ensureLoopModel(),
+      engineKwargs: { max_model_len: 8192, max_num_seqs: 2 },
+    });
     replicas.push(replica);
-    const client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
     const stream = await client.completions.create({ model: "loop", prompt: "z", max_tokens: 8000, stream: true });
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
