@@ -1,8 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Token } from "node-llama-cpp";
 import type { Engine } from "../engine/Engine.js";
-import { runGeneration, type RunGenerationResult } from "../engine/runGeneration.js";
-import type { ConstrainedSampling } from "../structured/createConstrainedSampling.js";
+import { runGeneration, type RunGenerationOptions, type RunGenerationResult } from "../engine/runGeneration.js";
 import { createSseWriter, type SseWriter } from "./createSseWriter.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 import type { GenerationParams } from "./parseGenerationParams.js";
@@ -18,10 +17,7 @@ export async function streamGeneration(
   engine: Engine,
   promptTokens: readonly Token[],
   params: GenerationParams,
-  options: {
-    signal: AbortSignal;
-    defaultSeed: number | undefined;
-    constrained?: ConstrainedSampling;
+  options: Omit<RunGenerationOptions, "onStart" | "onText"> & {
     onStart?: (sse: SseWriter) => void;
     onText: (text: string, sse: SseWriter) => void;
   },
@@ -30,8 +26,7 @@ export async function streamGeneration(
   let result: RunGenerationResult;
   try {
     result = await runGeneration(engine, promptTokens, params, {
-      signal: options.signal,
-      defaultSeed: options.defaultSeed,
+      ...options,
       onStart: () => {
         sse = createSseWriter(res);
         options.onStart?.(sse);
@@ -41,7 +36,6 @@ export async function streamGeneration(
         options.onText(text, sse);
         return sse.drained();
       },
-      constrained: options.constrained,
     });
   } catch (error) {
     if (sse === undefined) throw error;
