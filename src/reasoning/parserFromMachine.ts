@@ -1,5 +1,5 @@
 import { startMachine, type MachineSpec } from "./markerMachine.js";
-import type { ReasoningParser, ReasoningSplit } from "./ReasoningParser.js";
+import type { ReasoningParser, ReasoningParserOptions, ReasoningSplit } from "./ReasoningParser.js";
 
 /** How the non-streamed split reports the cases where vLLM's parsers differ from one another. */
 export interface ExtractRules {
@@ -45,3 +45,14 @@ export const identityParser: ReasoningParser = {
     end: (): ReasoningSplit => ({ reasoning: null, content: null }),
   }),
 };
+
+/**
+ * A parser definition's `create` for a machine parser: the identity parser when the prompt already closed the
+ * thinking block (the whole output is the answer), else the machine built for these options, under `rules`.
+ */
+export function createFromMachine(
+  machine: (options: ReasoningParserOptions) => MachineSpec,
+  rules: ExtractRules,
+): (options: ReasoningParserOptions) => ReasoningParser {
+  return (options) => (options.promptEndsAfterThinking ? identityParser : parserFromMachine(machine(options), rules));
+}

@@ -4,7 +4,8 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCRIPTED_ANSWER, SCRIPTED_REASONING } from "../models/scriptedReasoningScript.js";
 import { createTempHome, REPO_ROOT } from "../helpers/cli.js";
-import { freePort, killProcessesOfHome, portIsFree, processesOfHome } from "../helpers/controllerHarness.js";
+import { killProcessesOfHome, processesOfHome } from "../helpers/controllerHarness.js";
+import { freePort, portIsFree } from "../helpers/freePort.js";
 
 // The README's main-job command is `npm install && npm run demo`; this runs the same script on the demo example,
 // moved to a free port so that it never collides with a server of the developer's.

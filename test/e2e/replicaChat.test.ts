@@ -12,7 +12,7 @@ import {
 import { countScriptedTokens } from "../models/countScriptedTokens.js";
 import { createTempHome } from "../helpers/cli.js";
 import { scriptedChatPrompt } from "../helpers/renderChatTemplate.js";
-import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+import { startServingReplica, type ReplicaProcess } from "../helpers/startReplica.js";
 
 const MODEL = "scripted-qwen3";
 /** vLLM's qwen3 parser does not trim: the reasoning keeps the newlines inside <think>...</think>. */
@@ -27,13 +27,11 @@ describe("llmserve replica (scripted reasoning model, reasoning_parser qwen3)", 
   let client: OpenAI;
 
   beforeAll(async () => {
-    const config = writeReplicaConfig(home.path, {
+    ({ replica, client } = await startServingReplica(home.path, {
       modelId: MODEL,
       source: ensureScriptedReasoningModel(),
       engineKwargs: { reasoning_parser: "qwen3", max_num_seqs: 4 },
-    });
-    replica = await startReadyReplica(config, MODEL, { home: home.path });
-    client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
+    }));
   });
   afterAll(async () => {
     await replica?.kill();

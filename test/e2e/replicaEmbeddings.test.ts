@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTempHome } from "../helpers/cli.js";
-import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+import { startServingReplica, type ReplicaProcess } from "../helpers/startReplica.js";
 import { ensureRandomTinyModel } from "../models/ensureRandomTinyModel.js";
 
 const MODEL = "tiny-embed";
@@ -12,9 +12,11 @@ describe("llmserve replica: /v1/embeddings (issue 7)", () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    const config = writeReplicaConfig(home.path, { modelId: MODEL, source: ensureRandomTinyModel(), engineKwargs: { task: "embed", max_num_seqs: 2 } });
-    replica = await startReadyReplica(config, MODEL, { home: home.path });
-    client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
+    ({ replica, client } = await startServingReplica(home.path, {
+      modelId: MODEL,
+      source: ensureRandomTinyModel(),
+      engineKwargs: { task: "embed", max_num_seqs: 2 },
+    }));
   });
   afterAll(async () => {
     await replica?.kill();

@@ -2,7 +2,8 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureLoopModel } from "../models/ensureLoopModel.js";
 import { createTempHome } from "../helpers/cli.js";
-import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+import { startServingReplica, type ReplicaProcess } from "../helpers/startReplica.js";
+import { waitFor } from "../helpers/waitFor.js";
 
 const MODEL = "loop";
 const CONTEXT = 4096;
@@ -18,14 +19,12 @@ describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, q
   let client: OpenAI;
 
   beforeAll(async () => {
-    const config = writeReplicaConfig(home.path, {
+    ({ replica, client } = await startServingReplica(home.path, {
       modelId: MODEL,
       source: ensureLoopModel(),
       engineKwargs: { max_model_len: CONTEXT, max_num_seqs: 2 },
       deploymentConfig: { max_queued_requests: 1 },
-    });
-    replica = await startReadyReplica(config, MODEL, { home: home.path });
-    client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
+    }));
   });
   afterAll(async () => {
     await replica?.kill();
@@ -43,14 +42,6 @@ describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, q
 
   async function health(): Promise<{ ongoing_requests: number; queued_requests: number }> {
     return (await (await fetch(`${replica.baseUrl}/health`)).json()) as { ongoing_requests: number; queued_requests: number };
-  }
-
-  async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error("condition not met in time");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
   }
 
   function expectErrorShape(body: ErrorBody): void {
@@ -133,7 +124,7 @@ describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, q
     // One waits in the queue (max_queued_requests 1); the next is refused with 503.
     const queuedController = new AbortController();
     const queued = client.completions.create({ model: MODEL, prompt: "z", max_tokens: 3 }, { signal: queuedController.signal });
-    await waitFor(async () => (await health()).queued_requests === 1);
+    await waitFor("a queued request", async () => (await health()).queued_requests === 1, 10_000, 20);
     const refused = await client.completions.create({ model: MODEL, prompt: "y", max_tokens: 3 }).catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(OpenAI.APIError);
     expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
@@ -148,7 +139,7 @@ describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, q
 
     // And once the second stream disconnects, everything is idle again.
     controllers[1]!.abort();
-    await waitFor(async () => (await health()).ongoing_requests === 0);
+    await waitFor("no request in flight", async () => (await health()).ongoing_requests === 0, 10_000, 20);
     const after = await client.completions.create({ model: MODEL, prompt: "z", max_tokens: 5 });
     expect(after.choices[0]!.text).toBe("abcde");
     expect(after.usage?.completion_tokens).toBe(5);
@@ -159,10 +150,10 @@ describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, q
     const request = client.chat.completions
       .create({ model: MODEL, messages: [{ role: "user", content: "go" }] }, { signal: controller.signal })
       .catch((caught: unknown) => caught);
-    await waitFor(async () => (await health()).ongoing_requests === 1);
+    await waitFor("one request in flight", async () => (await health()).ongoing_requests === 1, 10_000, 20);
     controller.abort();
     expect(await request).toBeInstanceOf(Error);
-    await waitFor(async () => (await health()).ongoing_requests === 0, 2_000).catch(async (error: unknown) => {
+    await waitFor("no request in flight", async () => (await health()).ongoing_requests === 0, 2_000, 20).catch(async (error: unknown) => {
       throw new Error(`${String(error)}: ${JSON.stringify(await health())}; ${replica.stderr.join("\n")}`);
     });
   });

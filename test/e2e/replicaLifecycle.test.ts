@@ -8,7 +8,8 @@ import { ensureScriptedReasoningModel } from "../models/ensureScriptedReasoningM
 import { SCRIPTED_REASONING, SCRIPTED_THINK_ON_TEXT } from "../models/scriptedReasoningScript.js";
 import { createTempHome, LLMSERVE_BIN, REPO_ROOT } from "../helpers/cli.js";
 import { startFileServer, type FileServer } from "../helpers/startFileServer.js";
-import { startReadyReplica, startReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+import { startReplica, startServingReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+import { waitFor } from "../helpers/waitFor.js";
 
 /** Running (a zombie left for a non-reaping init counts as gone). */
 function isAlive(pid: number): boolean {
@@ -17,14 +18,6 @@ function isAlive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -72,14 +65,12 @@ describe("llmserve replica lifecycle: downloads, failures, shutdown", () => {
   });
 
   it("should put the reasoning only into `reasoning` with engine_kwargs.reasoning_field reasoning", async () => {
-    const config = writeReplicaConfig(home.path, {
+    const { replica, client } = await startServingReplica(home.path, {
       modelId: "only-reasoning",
       source: ensureScriptedReasoningModel(),
       engineKwargs: { reasoning_parser: "deepseek_r1", reasoning_field: "reasoning" },
     });
-    const replica = await startReadyReplica(config, "only-reasoning", { home: home.path });
     replicas.push(replica);
-    const client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
     const response = await client.chat.completions.create({ model: "only-reasoning", messages: [{ role: "user", content: "hello" }] });
     const message = response.choices[0]!.message as unknown as Record<string, unknown>;
     expect(message["reasoning"]).toBe(`\n${SCRIPTED_REASONING}\n`);
@@ -119,10 +110,12 @@ describe("llmserve replica lifecycle: downloads, failures, shutdown", () => {
   });
 
   it("should finish the request in flight on SIGTERM, refuse new ones, and exit 0", async () => {
-    const config = writeReplicaConfig(home.path, { modelId: "loop", source: ensureLoopModel(), engineKwargs: { max_model_len: 8192, max_num_seqs: 2 } });
-    const replica = await startReadyReplica(config, "loop", { home: home.path });
+    const { replica, client } = await startServingReplica(home.path, {
+      modelId: "loop",
+      source: ensureLoopModel(),
+      engineKwargs: { max_model_len: 8192, max_num_seqs: 2 },
+    });
     replicas.push(replica);
-    const client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
     const stream = await client.completions.create({ model: "loop", prompt: "z", max_tokens: 8000, stream: true });
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
@@ -151,9 +144,9 @@ describe("llmserve replica lifecycle: downloads, failures, shutdown", () => {
     `;
     const parent = spawn(process.execPath, ["-e", script], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
     const pid = await new Promise<number>((resolve) => parent.stdout.once("data", (data: Buffer) => resolve(Number(data.toString().trim()))));
-    await waitUntil(() => isAlive(pid), 5_000);
+    await waitFor("the orphan to start", () => isAlive(pid), 5_000, 50);
     parent.kill("SIGKILL");
-    await waitUntil(() => !isAlive(pid), 10_000).catch((error: unknown) => {
+    await waitFor("the orphan to exit", () => !isAlive(pid), 10_000, 50).catch((error: unknown) => {
       process.kill(pid, "SIGKILL");
       throw error;
     });

@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTempHome } from "../helpers/cli.js";
-import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+import { startServingReplica, type ReplicaProcess } from "../helpers/startReplica.js";
 import { ensureRandomTinyModel } from "../models/ensureRandomTinyModel.js";
 import { ensureScriptedToolCallModel } from "../models/ensureScriptedToolCallModel.js";
 import {
@@ -35,18 +35,14 @@ describe("llmserve replica: tools and structured output (issue 7)", () => {
   let randomClient: OpenAI;
 
   beforeAll(async () => {
-    const toolConfig = writeReplicaConfig(home.path, {
-      modelId: "scripted-tools",
-      source: ensureScriptedToolCallModel(),
-      engineKwargs: { reasoning_parser: "qwen3", enable_auto_tool_choice: true, tool_call_parser: "hermes", max_model_len: 2048 },
-    });
-    const randomConfig = writeReplicaConfig(home.path, { modelId: "random-tiny", source: ensureRandomTinyModel(), engineKwargs: { max_model_len: 1024 } });
-    [tools, random] = await Promise.all([
-      startReadyReplica(toolConfig, "scripted-tools", { home: home.path }),
-      startReadyReplica(randomConfig, "random-tiny", { home: home.path }),
+    [{ replica: tools, client: toolClient }, { replica: random, client: randomClient }] = await Promise.all([
+      startServingReplica(home.path, {
+        modelId: "scripted-tools",
+        source: ensureScriptedToolCallModel(),
+        engineKwargs: { reasoning_parser: "qwen3", enable_auto_tool_choice: true, tool_call_parser: "hermes", max_model_len: 2048 },
+      }),
+      startServingReplica(home.path, { modelId: "random-tiny", source: ensureRandomTinyModel(), engineKwargs: { max_model_len: 1024 } }),
     ]);
-    toolClient = new OpenAI({ baseURL: `${tools.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
-    randomClient = new OpenAI({ baseURL: `${random.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
   });
   afterAll(async () => {
     await Promise.all([tools?.kill(), random?.kill()]);

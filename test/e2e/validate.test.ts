@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTempHome, runCli } from "../helpers/cli.js";
-import { mutateBytes, mutateStructure, seededRandom } from "../unit/config/fuzzLoadConfigFile.js";
+import { seededRandom } from "../models/seededRandom.js";
+import { mutateBytes, mutateStructure } from "../unit/config/fuzzLoadConfigFile.js";
 
 const home = createTempHome();
 afterAll(() => home.remove());

@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Result } from "execa";
 import type { ControllerState, DeploymentRecord, ReplicaLifecycle, ReplicaRecord } from "../../src/controller/ControllerState.js";
 import { runCli } from "./cli.js";
+
+// Moved to their own modules; re-exported for the controller tests that import them from here.
+export { freePort, portIsFree } from "./freePort.js";
+export { waitFor } from "./waitFor.js";
 
 /** The fixture replica (supervisor edge cases only; serving tests use the real `llmserve replica`). */
 export const FAKE_REPLICA = fileURLToPath(new URL("../fixtures/fakeReplica.mjs", import.meta.url));
@@ -57,28 +60,6 @@ export function writeServeConfig(path: string, port: number, apps: TestApp[]): s
   return path;
 }
 
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** True when nothing listens on 127.0.0.1:port. */
-export async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
 /**
  * Every live process started for this test: the controller and replicas inherit LLMSERVE_HOME, so scanning
  * /proc/<pid>/environ for it finds the test's whole process tree, whatever became of the parents.
@@ -107,18 +88,6 @@ export function killProcessesOfHome(home: string): void {
     } catch {
       // already gone
     }
-  }
-}
-
-/** Polls until `condition` holds; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, condition: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import OpenAI from "openai";
 import { LLMSERVE_BIN, REPO_ROOT } from "./cli.js";
 
 export interface ReplicaProcess {
@@ -20,8 +21,18 @@ export interface ReplicaProcess {
   kill(): Promise<void>;
 }
 
+/** The one llm_config of a replica test's config file (max_model_len 512 and max_num_seqs 4 unless given). */
+export interface ReplicaConfigOptions {
+  modelId: string;
+  source: string;
+  engineKwargs?: Record<string, unknown>;
+  deploymentConfig?: Record<string, unknown>;
+  envVars?: Record<string, string>;
+  name?: string;
+}
+
 /** Writes a one-model config file for the replica tests and returns its path. */
-export function writeReplicaConfig(dir: string, options: { modelId: string; source: string; engineKwargs?: Record<string, unknown>; deploymentConfig?: Record<string, unknown>; envVars?: Record<string, string>; name?: string }): string {
+export function writeReplicaConfig(dir: string, options: ReplicaConfigOptions): string {
   const config = {
     applications: [
       {
@@ -127,4 +138,13 @@ export async function startReadyReplica(configPath: string, modelId: string, opt
   const failed = replica.events.find((event) => event["event"] === "failed");
   if (failed !== undefined) throw new Error(`replica failed: ${String(failed["reason"])}`);
   return replica;
+}
+
+/**
+ * Writes a one-model config into `home`, starts that replica and waits until it is ready; returns it with an
+ * openai client on its `/v1` (no retries, so a test sees the first answer). The caller kills the replica.
+ */
+export async function startServingReplica(home: string, options: ReplicaConfigOptions): Promise<{ replica: ReplicaProcess; client: OpenAI }> {
+  const replica = await startReadyReplica(writeReplicaConfig(home, options), options.modelId, { home });
+  return { replica, client: new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 }) };
 }

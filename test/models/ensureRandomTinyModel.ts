@@ -4,6 +4,7 @@ import { ensureCachedGguf, type EnsureModelOptions } from "./ensureCachedGguf.js
 import { qwen3ChatTemplate } from "./qwen3ChatTemplate.js";
 import { SCRIPTED_END_TOKEN } from "./scriptedReasoningScript.js";
 import { scriptedVocabulary } from "./scriptedVocabulary.js";
+import { seededRandom } from "./seededRandom.js";
 
 const EMBEDDING_LENGTH = 64;
 const FEED_FORWARD_LENGTH = 128;
@@ -61,13 +62,6 @@ export function ensureRandomTinyModel(options: EnsureModelOptions & { seed?: num
 
 /** A seeded standard-normal generator (mulberry32 + Box-Muller), so the file and its hash are reproducible. */
 function gaussian(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }

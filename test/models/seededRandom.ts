@@ -1,3 +1,15 @@
+/** A small seeded PRNG (mulberry32) giving floats in [0, 1), so a failing case can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** A small deterministic PRNG (xorshift32); never 0 state. */
 export function xorshift32(seed: number): () => number {
   let state = seed >>> 0 || 0x9e3779b9;

@@ -1,7 +1,6 @@
-import { identityParser, parserFromMachine } from "../parserFromMachine.js";
 import { literal, runOf, skippingThen } from "../markers.js";
 import type { ReasoningParserDefinition } from "../ReasoningParserDefinition.js";
-import { thinkTagMachine } from "./thinkTagParsers.js";
+import { createFromThinkTags } from "./thinkTagParsers.js";
 
 const NEWLINE = /\n/;
 
@@ -11,35 +10,26 @@ const NEWLINE = /\n/;
  * Output shape: `abc\n</think>\n\n<response>\ndef\n</response>\n` or `abc\n</think>\ndef`.
  */
 export const ernie45: ReasoningParserDefinition = {
-  create: (options) =>
-    options.promptEndsAfterThinking
-      ? identityParser
-      : parserFromMachine(
-          thinkTagMachine(
-            {
-              start: "<think>",
-              end: "</think>",
-              opening: "reasoning",
-              looseStart: true,
-              answerPhases: {
-                answer: {
-                  channel: "content",
-                  transitions: [
-                    { marker: skippingThen(NEWLINE, "<response>"), next: "response", atPhaseStart: true },
-                    { marker: runOf(NEWLINE), next: "body", atPhaseStart: true },
-                  ],
-                },
-                response: { channel: "content", transitions: [{ marker: literal("</response>"), next: "afterResponse" }] },
-                afterResponse: {
-                  channel: "content",
-                  transitions: [{ marker: runOf(NEWLINE), next: "body", atPhaseStart: true }],
-                },
-                body: { channel: "content", transitions: [] },
-              },
-            },
-            options,
-          ),
-          { emptyReasoning: "", unclosed: "reasoning" },
-        ),
+  create: createFromThinkTags(
+    {
+      start: "<think>",
+      end: "</think>",
+      opening: "reasoning",
+      looseStart: true,
+      answerPhases: {
+        answer: {
+          channel: "content",
+          transitions: [
+            { marker: skippingThen(NEWLINE, "<response>"), next: "response", atPhaseStart: true },
+            { marker: runOf(NEWLINE), next: "body", atPhaseStart: true },
+          ],
+        },
+        response: { channel: "content", transitions: [{ marker: literal("</response>"), next: "afterResponse" }] },
+        afterResponse: { channel: "content", transitions: [{ marker: runOf(NEWLINE), next: "body", atPhaseStart: true }] },
+        body: { channel: "content", transitions: [] },
+      },
+    },
+    { emptyReasoning: "", unclosed: "reasoning" },
+  ),
   promptTags: { start: ["<think>"], end: ["</think>"] },
 };

@@ -1,4 +1,4 @@
-import { identityParser, parserFromMachine } from "../parserFromMachine.js";
+import { createFromMachine } from "../parserFromMachine.js";
 import { literal, whitespaceThen } from "../markers.js";
 import type { ReasoningParserDefinition } from "../ReasoningParserDefinition.js";
 
@@ -12,21 +12,18 @@ const RESPONSE_MARKERS = ["Here is my response:", "Here's my response:"];
  * whole output is content verbatim; streamed, a thought with no response marker yet is reasoning. No trimming.
  */
 export const granite: ReasoningParserDefinition = {
-  create: (options) =>
-    options.promptEndsAfterThinking
-      ? identityParser
-      : parserFromMachine(
-          {
-            initial: options.promptEndsInsideThinking ? "thought" : "opening",
-            phases: {
-              opening: {
-                channel: "content",
-                transitions: [{ marker: whitespaceThen(...THOUGHT_MARKERS), next: "thought", atPhaseStart: true }],
-              },
-              thought: { channel: "reasoning", transitions: [{ marker: literal(...RESPONSE_MARKERS), next: "response" }] },
-              response: { channel: "content", transitions: [] },
-            },
-          },
-          { emptyReasoning: "", unclosed: "content" },
-        ),
+  create: createFromMachine(
+    (options) => ({
+      initial: options.promptEndsInsideThinking ? "thought" : "opening",
+      phases: {
+        opening: {
+          channel: "content",
+          transitions: [{ marker: whitespaceThen(...THOUGHT_MARKERS), next: "thought", atPhaseStart: true }],
+        },
+        thought: { channel: "reasoning", transitions: [{ marker: literal(...RESPONSE_MARKERS), next: "response" }] },
+        response: { channel: "content", transitions: [] },
+      },
+    }),
+    { emptyReasoning: "", unclosed: "content" },
+  ),
 };

@@ -1,4 +1,4 @@
-import { identityParser, parserFromMachine } from "../parserFromMachine.js";
+import { createFromMachine } from "../parserFromMachine.js";
 import { literal } from "../markers.js";
 import type { ReasoningParserDefinition } from "../ReasoningParserDefinition.js";
 
@@ -13,26 +13,23 @@ const ANSWER_END = "\n</answer>";
  * streamed, a thought without the answer marker is all content, verbatim.
  */
 export const hunyuanA13b: ReasoningParserDefinition = {
-  create: (options) =>
-    options.promptEndsAfterThinking
-      ? identityParser
-      : parserFromMachine(
-          {
-            initial: options.promptEndsInsideThinking ? "think" : "idle",
-            phases: {
-              idle: {
-                channel: "content",
-                transitions: [
-                  { marker: literal(THINK_START), next: "think", atPhaseStart: true },
-                  { marker: literal(ANSWER_END), next: "tail" },
-                ],
-              },
-              think: { channel: "reasoning", transitions: [{ marker: literal(ANSWER_START), next: "answer" }] },
-              answer: { channel: "content", transitions: [{ marker: literal(ANSWER_END), next: "tail" }] },
-              tail: { channel: "content", transitions: [] },
-            },
-          },
-          { emptyReasoning: null, unclosed: "content" },
-        ),
+  create: createFromMachine(
+    (options) => ({
+      initial: options.promptEndsInsideThinking ? "think" : "idle",
+      phases: {
+        idle: {
+          channel: "content",
+          transitions: [
+            { marker: literal(THINK_START), next: "think", atPhaseStart: true },
+            { marker: literal(ANSWER_END), next: "tail" },
+          ],
+        },
+        think: { channel: "reasoning", transitions: [{ marker: literal(ANSWER_START), next: "answer" }] },
+        answer: { channel: "content", transitions: [{ marker: literal(ANSWER_END), next: "tail" }] },
+        tail: { channel: "content", transitions: [] },
+      },
+    }),
+    { emptyReasoning: null, unclosed: "content" },
+  ),
   promptTags: { start: ["<think>"], end: ["<answer>"] },
 };

@@ -1,7 +1,7 @@
-import { identityParser, parserFromMachine, type ExtractRules } from "../parserFromMachine.js";
+import { createFromMachine, identityParser, parserFromMachine, type ExtractRules } from "../parserFromMachine.js";
 import type { MachineSpec, Transition } from "../markerMachine.js";
 import { literal, sequence, skippingThen, whitespaceThen } from "../markers.js";
-import type { ReasoningParserOptions } from "../ReasoningParser.js";
+import type { ReasoningParser, ReasoningParserOptions } from "../ReasoningParser.js";
 import type { ReasoningParserDefinition } from "../ReasoningParserDefinition.js";
 
 export interface ThinkTagSpec {
@@ -51,6 +51,11 @@ export function thinkTagMachine(spec: ThinkTagSpec, options: ReasoningParserOpti
   };
 }
 
+/** A think-tag definition's `create`: `thinkTagMachine(spec)` under `rules` (identity once the prompt closed the thought). */
+export function createFromThinkTags(spec: ThinkTagSpec, rules: ExtractRules): (options: ReasoningParserOptions) => ReasoningParser {
+  return createFromMachine((options) => thinkTagMachine(spec, options), rules);
+}
+
 const THINK = { start: "<think>", end: "</think>" } as const;
 const THINK_PROMPT_TAGS = { start: [THINK.start], end: [THINK.end] };
 /** vLLM's deepseek_r1 non-streamed conventions: reasoning is never null once thinking began; truncated = reasoning. */
@@ -67,8 +72,7 @@ function isTruthy(value: unknown): boolean {
  * nothing is trimmed; empty content is null.
  */
 export const deepseekR1: ReasoningParserDefinition = {
-  create: (options) =>
-    options.promptEndsAfterThinking ? identityParser : parserFromMachine(thinkTagMachine(R1_SPEC, options), R1_RULES),
+  create: createFromThinkTags(R1_SPEC, R1_RULES),
   promptTags: THINK_PROMPT_TAGS,
 };
 
@@ -101,22 +105,13 @@ export const deepseekV3: ReasoningParserDefinition = {
 
 /** seed_oss: deepseek_r1's rules with `<seed:think>` / `</seed:think>`. */
 export const seedOss: ReasoningParserDefinition = {
-  create: (options) =>
-    options.promptEndsAfterThinking
-      ? identityParser
-      : parserFromMachine(
-          thinkTagMachine({ start: "<seed:think>", end: "</seed:think>", opening: "reasoning", looseStart: true }, options),
-          R1_RULES,
-        ),
+  create: createFromThinkTags({ start: "<seed:think>", end: "</seed:think>", opening: "reasoning", looseStart: true }, R1_RULES),
   promptTags: { start: ["<seed:think>"], end: ["</seed:think>"] },
 };
 
 /** step3: only `</think>` exists; everything before the first one is reasoning (even with no tag at all). */
 export const step3: ReasoningParserDefinition = {
-  create: (options) =>
-    options.promptEndsAfterThinking
-      ? identityParser
-      : parserFromMachine(thinkTagMachine({ end: THINK.end, opening: "reasoning", looseStart: false }, options), R1_RULES),
+  create: createFromThinkTags({ end: THINK.end, opening: "reasoning", looseStart: false }, R1_RULES),
   promptTags: THINK_PROMPT_TAGS,
 };
 
@@ -125,13 +120,7 @@ export const step3: ReasoningParserDefinition = {
  * (verbatim, tags included).
  */
 export const glm45: ReasoningParserDefinition = {
-  create: (options) =>
-    options.promptEndsAfterThinking
-      ? identityParser
-      : parserFromMachine(thinkTagMachine({ ...THINK, opening: "content", looseStart: true }, options), {
-          emptyReasoning: "",
-          unclosed: "content",
-        }),
+  create: createFromThinkTags({ ...THINK, opening: "content", looseStart: true }, { emptyReasoning: "", unclosed: "content" }),
   promptTags: THINK_PROMPT_TAGS,
 };
 
@@ -140,12 +129,6 @@ export const glm45: ReasoningParserDefinition = {
  * reasoning; not streamed, an output without `</think>` is all content; empty parts are null.
  */
 export const olmo3: ReasoningParserDefinition = {
-  create: (options) =>
-    options.promptEndsAfterThinking
-      ? identityParser
-      : parserFromMachine(thinkTagMachine({ ...THINK, opening: "reasoning", looseStart: false }, options), {
-          emptyReasoning: null,
-          unclosed: "content",
-        }),
+  create: createFromThinkTags({ ...THINK, opening: "reasoning", looseStart: false }, { emptyReasoning: null, unclosed: "content" }),
   promptTags: THINK_PROMPT_TAGS,
 };

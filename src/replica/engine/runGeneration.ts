@@ -9,6 +9,16 @@ export interface RunGenerationResult extends GenerateTextResult {
   readonly promptTokens: number;
 }
 
+export interface RunGenerationOptions {
+  signal: AbortSignal;
+  defaultSeed: number | undefined;
+  /** Called once a sequence is assigned, just before generation starts (streams send their headers here). */
+  onStart?: () => void;
+  onText?: (delta: string) => void | Promise<void>;
+  /** A grammar applied to the content only (structured output, forced tool calls). */
+  constrained?: ConstrainedSampling;
+}
+
 /**
  * Checks that the prompt and the requested completion fit one sequence (400 otherwise: old messages are never
  * dropped silently), waits for a sequence (503 when the queue is full), generates, and frees the sequence at
@@ -18,15 +28,7 @@ export async function runGeneration(
   engine: Engine,
   promptTokens: readonly Token[],
   params: GenerationParams,
-  options: {
-    signal: AbortSignal;
-    defaultSeed: number | undefined;
-    /** Called once a sequence is assigned, just before generation starts (streams send their headers here). */
-    onStart?: () => void;
-    onText?: (delta: string) => void | Promise<void>;
-    /** A grammar applied to the content only (structured output, forced tool calls). */
-    constrained?: ConstrainedSampling;
-  },
+  options: RunGenerationOptions,
 ): Promise<RunGenerationResult> {
   const contextSize = engine.contextSize;
   const promptLength = promptTokens.length;

@@ -1,3 +1,5 @@
+import { openAiErrorEnvelope, type OpenAIErrorEnvelope, type OpenAIErrorFields } from "../../openAiErrorEnvelope.js";
+
 /**
  * An error answered in OpenAI's shape `{"error":{"message","type","param","code"}}` with an HTTP status.
  * Route handlers throw it; the server renders it (and nothing else) as the error body.
@@ -9,21 +11,18 @@ export class OpenAIHttpError extends Error {
   public readonly code: string | null;
   public readonly headers: Readonly<Record<string, string>>;
 
-  public constructor(
-    status: number,
-    message: string,
-    options: { type?: string; param?: string | null; code?: string | null; headers?: Record<string, string> } = {},
-  ) {
+  public constructor(status: number, message: string, options: OpenAIErrorFields & { headers?: Record<string, string> } = {}) {
     super(message);
     this.name = "OpenAIHttpError";
     this.status = status;
-    this.type = options.type ?? (status >= 500 ? "server_error" : "invalid_request_error");
-    this.param = options.param ?? null;
-    this.code = options.code ?? null;
+    const { error } = openAiErrorEnvelope(status, message, options);
+    this.type = error.type;
+    this.param = error.param;
+    this.code = error.code;
     this.headers = options.headers ?? {};
   }
 
-  public toJSON(): { error: { message: string; type: string; param: string | null; code: string | null } } {
+  public toJSON(): OpenAIErrorEnvelope {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
 }

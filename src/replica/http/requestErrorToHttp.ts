@@ -1,6 +1,4 @@
-import { EmbeddingsRequestError } from "../embeddings/EmbeddingsRequestError.js";
-import { StructuredOutputError } from "../structured/StructuredOutputError.js";
-import { ToolRequestError } from "../tools/ToolRequestError.js";
+import { InvalidRequestError } from "../errors/InvalidRequestError.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 
 /** Runs `fn`, turning the 400s of the tools / structured-output / embeddings modules into OpenAIHttpError. */
@@ -14,7 +12,7 @@ export function requestErrorToHttp<T>(fn: () => T): T {
 
 /** The OpenAIHttpError for a module's request error; anything else is returned unchanged. */
 export function toOpenAIHttpError(error: unknown): unknown {
-  if (error instanceof ToolRequestError || error instanceof StructuredOutputError || error instanceof EmbeddingsRequestError) {
+  if (error instanceof InvalidRequestError) {
     return new OpenAIHttpError(error.status, error.message, { param: error.param, code: error.code ?? "invalid_value" });
   }
   return error;

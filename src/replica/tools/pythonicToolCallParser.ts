@@ -35,11 +35,7 @@ class PythonLiteralReader {
   public readCallList(): ParsedToolCall[] {
     this.expect("[");
     const calls: ParsedToolCall[] = [];
-    while (!this.consume("]")) {
-      if (calls.length > 0) this.expect(",");
-      if (this.consume("]")) break;
-      calls.push(this.readCall());
-    }
+    this.readItems("]", () => calls.push(this.readCall()));
     return calls;
   }
 
@@ -52,15 +48,11 @@ class PythonLiteralReader {
     const name = this.readIdentifier(true);
     this.expect("(");
     const args: Record<string, unknown> = {};
-    let first = true;
-    while (!this.consume(")")) {
-      if (!first) this.expect(",");
-      first = false;
-      if (this.consume(")")) break;
+    this.readItems(")", () => {
       const key = this.readIdentifier(false);
       this.expect("=");
       args[key] = this.readValue();
-    }
+    });
     return { name, arguments: stringifyArguments(args) };
   }
 
@@ -85,28 +77,31 @@ class PythonLiteralReader {
   private readSequence(close: string): unknown[] {
     this.position++;
     const items: unknown[] = [];
-    while (!this.consume(close)) {
-      if (items.length > 0) this.expect(",");
-      if (this.consume(close)) break;
-      items.push(this.readValue());
-    }
+    this.readItems(close, () => items.push(this.readValue()));
     return items;
   }
 
   private readDict(): Record<string, unknown> {
     this.position++;
     const dict: Record<string, unknown> = {};
-    let first = true;
-    while (!this.consume("}")) {
-      if (!first) this.expect(",");
-      first = false;
-      if (this.consume("}")) break;
+    this.readItems("}", () => {
       const key = this.readValue();
       if (typeof key !== "string" && typeof key !== "number") throw new Error("bad dict key");
       this.expect(":");
       dict[String(key)] = this.readValue();
-    }
+    });
     return dict;
+  }
+
+  /** Reads `item, item, …` up to `close` (a trailing comma allowed); the opening bracket is already read. */
+  private readItems(close: string, readItem: () => void): void {
+    let first = true;
+    while (!this.consume(close)) {
+      if (!first) this.expect(",");
+      first = false;
+      if (this.consume(close)) break;
+      readItem();
+    }
   }
 
   private readString(quote: string): string {

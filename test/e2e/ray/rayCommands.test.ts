@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runRayShutdown, runRayStatus } from "../../../src/cli/commands/rayAddressOption.js";
 import { createTempHome, REPO_ROOT, runCli } from "../../helpers/cli.js";
+import { freePort } from "../../helpers/freePort.js";
 import { startFakeRayDashboard, type FakeRayDashboard, type FakeRayDashboardOptions } from "../../helpers/fakeRayDashboard.js";
 import { rayServeConfigErrors } from "../../helpers/rayServeSchema.js";
 
@@ -222,11 +222,3 @@ describe("status --address and shutdown --address", () => {
     expectNoSecret(out);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../../src/config/Diagnostic.js";
 import { loadConfigFile } from "../../../src/config/loadConfigFile.js";
 import { createTempHome, REPO_ROOT } from "../../helpers/cli.js";
-import { mutateBytes, mutateStructure, seededRandom } from "./fuzzLoadConfigFile.js";
+import { seededRandom } from "../../models/seededRandom.js";
+import { mutateBytes, mutateStructure } from "./fuzzLoadConfigFile.js";
 
 // Mutated valid configs must always come back as diagnostics (or a config), never as an exception, and every
 // diagnostic must be well formed. Seeded, so a failure names the case that reproduces it.

@@ -7,6 +7,7 @@ import { rayDeploy } from "../../../src/ray/rayDeploy.js";
 import { rayShutdown } from "../../../src/ray/rayShutdown.js";
 import { formatServeStatus, rayStatus } from "../../../src/ray/rayStatus.js";
 import type { RayServeDeployConfig } from "../../../src/ray/translateForRay.js";
+import { freePort } from "../../helpers/freePort.js";
 import { startFakeRayDashboard, type FakeRayDashboard, type FakeRayDashboardOptions } from "../../helpers/fakeRayDashboard.js";
 
 const SECRET = "hf_clientTestSecret0123456789";
@@ -191,11 +192,3 @@ describe("parseDashboardAddress", () => {
     expect(parseDashboardAddress(" http://127.0.0.1:8265 ").href).toBe("http://127.0.0.1:8265/");
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createReasoningParser } from "../../../src/index.js";
-import { checkCase, type SplitCase } from "./splitHarness.js";
+import { describeSplitCases, type SplitCaseTable } from "./splitHarness.js";
 
 // Research notes §2.4 (granite) and §2.5 (mistral, hunyuan_a13b, ernie45); vLLM's parser sources.
-const PARSERS: Record<string, { tags: string[]; options?: Parameters<typeof createReasoningParser>[1]; cases: SplitCase[] }> = {
+const PARSERS: SplitCaseTable = {
   mistral: {
     tags: ["[THINK]", "[/THINK]"],
     cases: [
@@ -84,14 +84,7 @@ const PARSERS: Record<string, { tags: string[]; options?: Parameters<typeof crea
 };
 
 describe("marker parsers", () => {
-  for (const [label, spec] of Object.entries(PARSERS)) {
-    describe(label, () => {
-      const parser = createReasoningParser(label.split(" ")[0]!, spec.options);
-      for (const testCase of spec.cases) {
-        it(`should split: ${testCase.name}`, () => checkCase(parser, testCase, spec.tags));
-      }
-    });
-  }
+  describeSplitCases(PARSERS);
 
   it("granite should hold back a possible response marker while streaming", () => {
     const stream = createReasoningParser("granite").stream();

@@ -1,5 +1,5 @@
-import { expect } from "vitest";
-import type { ReasoningParser, ReasoningSplit } from "../../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { createReasoningParser, type ReasoningParser, type ReasoningSplit } from "../../../src/index.js";
 
 /** What a client rebuilds from the streamed deltas: pieces joined, empty → null (vLLM's test reconstructor). */
 export function streamDeltas(parser: ReasoningParser, deltas: readonly string[]): ReasoningSplit {
@@ -63,5 +63,20 @@ export function checkCase(parser: ReasoningParser, testCase: SplitCase, tags: re
     expect(sameText(streamDeltas(parser, deltas)), `${testCase.name} streamed as ${shape}`).toEqual(
       sameText(expectedStream),
     );
+  }
+}
+
+/** Split cases per parser, keyed by a label that starts with the parser's name (`glm45 (prompt opened <think>)`). */
+export type SplitCaseTable = Record<string, { tags: string[]; options?: Parameters<typeof createReasoningParser>[1]; cases: SplitCase[] }>;
+
+/** One `describe` per label, with one `should split: …` test per case (`checkCase`). */
+export function describeSplitCases(table: SplitCaseTable): void {
+  for (const [label, entry] of Object.entries(table)) {
+    describe(label, () => {
+      const parser = createReasoningParser(label.split(" ")[0]!, entry.options);
+      for (const testCase of entry.cases) {
+        it(`should split: ${testCase.name}`, () => checkCase(parser, testCase, entry.tags));
+      }
+    });
   }
 }

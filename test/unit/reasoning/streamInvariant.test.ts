@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createReasoningParser, reasoningParserNames, type ReasoningParserOptions } from "../../../src/index.js";
+import { seededRandom } from "../../models/seededRandom.js";
 import { sameText, streamDeltas } from "./splitHarness.js";
-
-/** mulberry32: a small seeded PRNG, so a failure names a reproducible seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Every parser's markers, pieces of them, and plain words/whitespace.
 const TOKENS = [

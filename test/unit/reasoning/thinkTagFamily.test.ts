@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createReasoningParser } from "../../../src/index.js";
-import { checkCase, type SplitCase } from "./splitHarness.js";
+import { describeSplitCases, type SplitCaseTable } from "./splitHarness.js";
 
 const TAGS = ["<think>", "</think>"];
 
 // Research notes §0 and §2.5: glm45, olmo3, step3, seed_oss, deepseek_v3.
-const FAMILY: Record<string, { tags: string[]; options?: Parameters<typeof createReasoningParser>[1]; cases: SplitCase[] }> = {
+const FAMILY: SplitCaseTable = {
   glm45: {
     tags: TAGS,
     cases: [
@@ -91,14 +91,7 @@ const FAMILY: Record<string, { tags: string[]; options?: Parameters<typeof creat
 };
 
 describe("think-tag parsers", () => {
-  for (const [label, family] of Object.entries(FAMILY)) {
-    describe(label, () => {
-      const parser = createReasoningParser(label.split(" ")[0]!, family.options);
-      for (const testCase of family.cases) {
-        it(`should split: ${testCase.name}`, () => checkCase(parser, testCase, family.tags));
-      }
-    });
-  }
+  describeSplitCases(FAMILY);
 
   it("should serve kimi_k2 and minimax_m2 as deepseek_r1 (vLLM aliases)", () => {
     for (const name of ["kimi_k2", "minimax_m2"]) {

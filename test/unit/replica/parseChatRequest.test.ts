@@ -2,18 +2,11 @@ import { describe, expect, it } from "vitest";
 import { OpenAIHttpError } from "../../../src/replica/http/OpenAIHttpError.js";
 import { parseChatRequest } from "../../../src/replica/http/parseChatRequest.js";
 import { parseCompletionRequest } from "../../../src/replica/http/parseCompletionRequest.js";
+import { thrownError } from "../../helpers/thrownError.js";
 
 const base = { model: "m", messages: [{ role: "user", content: "hi" }] };
 
-function errorOf(run: () => unknown): OpenAIHttpError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof OpenAIHttpError) return error;
-    throw error;
-  }
-  throw new Error("expected an OpenAIHttpError");
-}
+const errorOf = (run: () => unknown): OpenAIHttpError => thrownError(run, OpenAIHttpError);
 
 describe("parseChatRequest", () => {
   it("should leave every sampling field unset when absent (OpenAI defaults are applied by the engine)", () => {

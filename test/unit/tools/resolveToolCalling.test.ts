@@ -4,6 +4,7 @@ import { decodeToolCallArguments } from "../../../src/replica/tools/decodeToolCa
 import { resolveToolCalling } from "../../../src/replica/tools/resolveToolCalling.js";
 import { ToolRequestError } from "../../../src/replica/tools/ToolRequestError.js";
 import { cpuLlama, grammarAccepts } from "../structured/grammarTestHelpers.js";
+import { thrownError } from "../../helpers/thrownError.js";
 
 const WEATHER = {
   type: "function",
@@ -16,15 +17,7 @@ const WEATHER = {
 const TIME = { type: "function", function: { name: "get_time", parameters: { type: "object", properties: {} } } };
 const HERMES = { enableAutoToolChoice: true, toolCallParser: "hermes" };
 
-function errorOf(run: () => unknown): ToolRequestError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ToolRequestError) return error;
-    throw error;
-  }
-  throw new Error("expected a ToolRequestError");
-}
+const errorOf = (run: () => unknown): ToolRequestError => thrownError(run, ToolRequestError);
 
 describe("resolveToolCalling", () => {
   it("should default to auto with tools and parse with the configured parser", () => {

@@ -1,11 +1,11 @@
-import { runGeneration, type RunGenerationResult } from "../../engine/runGeneration.js";
+import { runGeneration } from "../../engine/runGeneration.js";
 import { tokenizePrompt } from "../../engine/tokenizePrompt.js";
 import { renderChatPrompt } from "../../prompt/renderChatPrompt.js";
 import { thinkingState } from "../../prompt/thinkingState.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { createChatSampling, resolveChatConstraints } from "../chatConstraints.js";
 import { createChatOutput } from "../createChatOutput.js";
-import { createSseWriter, type SseWriter } from "../createSseWriter.js";
+import type { SseWriter } from "../createSseWriter.js";
 import { OpenAIHttpError } from "../OpenAIHttpError.js";
 import { responseId, unixSeconds } from "../openaiIds.js";
 import { parseChatRequest, type ChatRequest } from "../parseChatRequest.js";
@@ -13,6 +13,7 @@ import { readJsonBody } from "../readJsonBody.js";
 import { assertModel, readyEngine } from "../readyEngine.js";
 import type { RouteContext } from "../RouteContext.js";
 import { sendJson } from "../sendJson.js";
+import { streamGeneration } from "../streamGeneration.js";
 import { usageOf } from "../usageOf.js";
 
 /** `POST /v1/chat/completions`: renders the model's chat template, generates, splits reasoning, answers or streams. */
@@ -93,12 +94,11 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
     ...(request.includeUsage ? { usage: null } : {}),
   });
-  let sse: SseWriter | undefined;
   const stream = output.stream();
   const toolStream = toolParser?.stream();
   let streamedContent = "";
   // Reasoning deltas go out as they are; content goes through the tool-call parser first (never the reasoning).
-  const sendDelta = (delta: Record<string, string> | undefined, toolsEnded: boolean): void => {
+  const sendDelta = (sse: SseWriter, delta: Record<string, string> | undefined, toolsEnded: boolean): void => {
     const fields: Record<string, string> = { ...delta };
     const toolDeltas = [];
     if (toolStream !== undefined) {
@@ -110,33 +110,19 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
       if (text !== "") fields["content"] = text;
     }
     streamedContent += fields["content"] ?? "";
-    if (Object.keys(fields).length > 0) sse?.send(chunk(fields, null));
-    for (const call of toolDeltas.flatMap((piece) => piece.toolCalls)) sse?.send(chunk({ tool_calls: [call] } as never, null));
+    if (Object.keys(fields).length > 0) sse.send(chunk(fields, null));
+    for (const call of toolDeltas.flatMap((piece) => piece.toolCalls)) sse.send(chunk({ tool_calls: [call] } as never, null));
   };
-  let result: RunGenerationResult;
-  try {
-    result = await runGeneration(engine, promptTokens, request, {
-      signal,
-      defaultSeed: runtime.settings.defaultSeed,
-      onStart: () => {
-        sse = createSseWriter(res);
-        sse.send(chunk({ role: "assistant", content: "" }, null));
-      },
-      onText: (text) => {
-        sendDelta(stream.push(text), false);
-        return sse?.drained();
-      },
-      constrained,
-    });
-  } catch (error) {
-    if (sse === undefined) throw error;
-    sse.send(new OpenAIHttpError(500, error instanceof Error ? error.message : String(error)).toJSON());
-    sse.done();
-    return;
-  }
-  const writer = sse as SseWriter | undefined;
-  if (writer === undefined) return;
-  sendDelta(stream.end(), true);
+  const streamed = await streamGeneration(res, engine, promptTokens, request, {
+    signal,
+    defaultSeed: runtime.settings.defaultSeed,
+    constrained,
+    onStart: (sse) => sse.send(chunk({ role: "assistant", content: "" }, null)),
+    onText: (text, sse) => sendDelta(sse, stream.push(text), false),
+  });
+  if (streamed === undefined) return;
+  const { result, sse: writer } = streamed;
+  sendDelta(writer, stream.end(), true);
   const calledTools = (toolStream?.toolCallCount ?? 0) > 0;
   if (validate !== undefined && result.finishReason === "stop" && !calledTools) {
     const check = validate(streamedContent);

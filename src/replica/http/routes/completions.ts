@@ -1,15 +1,15 @@
 import type { Token } from "node-llama-cpp";
 import { tokenizePrompt } from "../../engine/tokenizePrompt.js";
-import { runGeneration, type RunGenerationResult } from "../../engine/runGeneration.js";
+import { runGeneration } from "../../engine/runGeneration.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
-import { createSseWriter, type SseWriter } from "../createSseWriter.js";
-import { OpenAIHttpError, invalidField } from "../OpenAIHttpError.js";
+import { invalidField } from "../OpenAIHttpError.js";
 import { responseId, unixSeconds } from "../openaiIds.js";
 import { parseCompletionRequest } from "../parseCompletionRequest.js";
 import { readJsonBody } from "../readJsonBody.js";
 import { assertModel, readyEngine } from "../readyEngine.js";
 import type { RouteContext } from "../RouteContext.js";
 import { sendJson } from "../sendJson.js";
+import { streamGeneration } from "../streamGeneration.js";
 import { usageOf } from "../usageOf.js";
 
 /** `POST /v1/completions`: the raw prompt, no chat template, no reasoning split (as vLLM). */
@@ -60,28 +60,13 @@ export async function completions(ctx: RouteContext): Promise<void> {
     choices: [choice(text, finishReason)],
     ...(request.includeUsage ? { usage: null } : {}),
   });
-  let sse: SseWriter | undefined;
-  let result: RunGenerationResult;
-  try {
-    result = await runGeneration(engine, promptTokens, request, {
-      signal,
-      defaultSeed: runtime.settings.defaultSeed,
-      onStart: () => {
-        sse = createSseWriter(res);
-      },
-      onText: (text) => {
-        sse?.send(chunk(text, null));
-        return sse?.drained();
-      },
-    });
-  } catch (error) {
-    if (sse === undefined) throw error;
-    sse.send(new OpenAIHttpError(500, error instanceof Error ? error.message : String(error)).toJSON());
-    sse.done();
-    return;
-  }
-  const writer = sse as SseWriter | undefined;
-  if (writer === undefined) return;
+  const streamed = await streamGeneration(res, engine, promptTokens, request, {
+    signal,
+    defaultSeed: runtime.settings.defaultSeed,
+    onText: (text, sse) => sse.send(chunk(text, null)),
+  });
+  if (streamed === undefined) return;
+  const { result, sse: writer } = streamed;
   writer.send(chunk("", result.finishReason));
   if (request.includeUsage) writer.send({ id, object: "text_completion", created, model, choices: [], usage: usageOf(result) });
   writer.done();
