@@ -1,10 +1,7 @@
 import type { ServerResponse } from "node:http";
+import { openAiErrorEnvelope, type OpenAIErrorFields } from "../openAiErrorEnvelope.js";
 
-export interface OpenAiErrorOptions {
-  code?: string | null;
-  param?: string | null;
-  type?: string;
-}
+export type OpenAiErrorOptions = OpenAIErrorFields;
 
 /**
  * The one renderer of controller errors: OpenAI's envelope `{"error":{"message","type","param","code"}}`, marked with
@@ -15,14 +12,7 @@ export function sendOpenAiError(res: ServerResponse, status: number, message: st
     res.destroy();
     return;
   }
-  const body = JSON.stringify({
-    error: {
-      message,
-      type: options.type ?? (status >= 500 ? "server_error" : "invalid_request_error"),
-      param: options.param ?? null,
-      code: options.code ?? null,
-    },
-  });
+  const body = JSON.stringify(openAiErrorEnvelope(status, message, options));
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),
