@@ -81,14 +81,14 @@ describe("the controller's queue and draining", () => {
       models: [{
         id: "loop",
         source: model,
-        engineKwargs: { max_model_len: 4096, max_num_seqs: 2 },
+        engineKwargs: { max_model_len: 8192, max_num_seqs: 2 },
         deploymentConfig: {
           graceful_shutdown_timeout_s: 20,
           autoscaling_config: {
             min_replicas: 1,
             initial_replicas: 2,
             max_replicas: 2,
-            target_ongoing_requests: 2,
+            target_ongoing_requests: 4,
             upscale_delay_s: 1,
             downscale_delay_s: 2,
             metrics_interval_s: 0.1,
@@ -100,9 +100,10 @@ describe("the controller's queue and draining", () => {
     const run = await llmserve(["run", config, "--non-blocking"], home.path);
     expect(run.exitCode, String(run.stderr)).toBe(0);
 
-    // Two clients back to back: one request on each replica nearly all the time, 2 ongoing against a target of 2
-    // per replica -> 1 replica; the one drained has a request in flight when it is chosen.
-    const load = startLoad({ baseURL: `http://127.0.0.1:${port}/v1`, model: "loop", workers: 2, maxTokens: 3000, maxDurationMs: 40_000 });
+    // Four clients back to back, long requests: two in flight on each replica nearly all the time, 4 ongoing against
+    // a target of 4 per replica -> 1 replica. The drain policy picks the replica with the fewest in flight, so each
+    // replica must hold more than one request at once for the chosen one to still have a request in flight.
+    const load = startLoad({ baseURL: `http://127.0.0.1:${port}/v1`, model: "loop", workers: 4, maxTokens: 6000, maxDurationMs: 60_000 });
     const draining = await waitFor("a replica draining with a request in flight", async () => {
       const stopping = replicasIn(await deploymentNow(), "stopping");
       return stopping.find((replica) => replica.ongoingRequests > 0);

@@ -56,7 +56,7 @@ describe("controller supervision with the fixture replica", () => {
 
   it("should mark a crash-looping deployment UNHEALTHY with the reason while restarting it with backoff", async () => {
     const config = writeServeConfig(join(dir, "app.yaml"), port, [
-      { name: "app", models: [{ id: "flaky", source: model, envVars: { FAKE_CRASH_AFTER_MS: "300" } }] },
+      { name: "app", models: [{ id: "flaky", source: model, envVars: { FAKE_CRASH_AFTER_MS: "2000" } }] },
     ]);
     expect((await llmserve(["run", config, "--non-blocking"], home.path, env)).exitCode).toBe(0);
     const report = await waitFor("UNHEALTHY", async () => {

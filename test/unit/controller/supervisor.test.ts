@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isGroupAlive, isPidAlive } from "../../../src/controller/processGroup.js";
@@ -57,10 +58,12 @@ describe("superviseReplica", () => {
   });
 
   it("should restart a crashed replica with a new pid and count the restart", async () => {
-    const replica = supervise({ FAKE_CRASH_AFTER_MS: "100", FAKE_CRASH_ONCE_FILE: join(home.path, "crashed") });
-    await waitFor("ready", () => replica.isReady(), 10_000);
-    const firstPid = replica.record().pid;
+    const crashedFile = join(home.path, "crashed");
+    const replica = supervise({ FAKE_CRASH_AFTER_MS: "100", FAKE_CRASH_ONCE_FILE: crashedFile });
     await waitFor("restarted", () => replica.record().restarts === 1 && replica.isReady(), 10_000);
+    // The fixture writes its own pid into the file as it crashes: the first process, whatever the polling saw.
+    const firstPid = Number(readFileSync(crashedFile, "utf8"));
+    expect(firstPid).toBeGreaterThan(0);
     expect(replica.record().pid).not.toBe(firstPid);
     expect(isPidAlive(firstPid)).toBe(false);
     expect(replica.record().lastError).toMatch(/exited with code 3/);
