@@ -9,6 +9,7 @@ import { formatConfigPath } from "./formatConfigPath.js";
 import type { LlmServeConfigFile } from "./generated/schemaTypes.js";
 import { ignoredKeyFindings } from "./ignoredKeyFindings.js";
 import { inlineLlmConfigFiles } from "./inlineLlmConfigFiles.js";
+import { localEngineFindings } from "./localEngineFindings.js";
 import { modelSourceFindings } from "./modelSourceFindings.js";
 import { parseYamlWithPositions } from "./parseYamlWithPositions.js";
 import { rayTargetFindings } from "./rayTargetFindings.js";
@@ -67,7 +68,7 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
     ...replicaFindings(value),
     ...engineKwargsFindings(value, target),
     ...modelSourceFindings(value, target, (segments) => locator.baseDirOf(segments)),
-    ...(target === "local" ? ignoredKeyFindings(value) : rayTargetFindings(value)),
+    ...(target === "local" ? [...ignoredKeyFindings(value), ...localEngineFindings(value)] : rayTargetFindings(value)),
   ];
   const diagnostics = sortDiagnostics(
     dedupe([...inlined.diagnostics, ...findings.map((finding) => toDiagnostic(finding, locator))]),

@@ -48,6 +48,22 @@ const INVALID: Record<string, Expected[]> = {
   "applications-empty.yaml": [
     { at: "1:15", severity: "error", path: "applications", message: "applications must have at least 1 entry" },
   ],
+  "parsers-not-implemented-locally.yaml": [
+    {
+      at: "8:31",
+      severity: "error",
+      path: "applications[0].args.llm_configs[0].engine_kwargs.reasoning_parser",
+      message:
+        "reasoning_parser 'openai_gptoss' is a vLLM parser that llmserve's local engine does not implement; it implements deepseek_r1, deepseek_v3, ernie45, glm45, granite, hunyuan_a13b, kimi_k2, minimax_m2, mistral, olmo3, qwen3, seed_oss, step3 (validate with --target ray for a file meant only for a Ray cluster)",
+    },
+    {
+      at: "10:31",
+      severity: "error",
+      path: "applications[0].args.llm_configs[0].engine_kwargs.tool_call_parser",
+      message:
+        "tool_call_parser 'qwen3_xml' is a vLLM parser that llmserve's local engine does not implement; it implements hermes, mistral, deepseek_v3, llama3_json, pythonic (validate with --target ray for a file meant only for a Ray cluster)",
+    },
+  ],
   "auto-tool-choice-without-parser.yaml": [
     {
       at: "8:38",
