@@ -14,6 +14,7 @@ const ts = await compile(schema, "LlmServeConfigFile", {
   bannerComment: "/* Generated from schemas/llmserve.schema.json by scripts/generateSchemaTypes.mjs. Do not edit. */",
   additionalProperties: false,
   unreachableDefinitions: true,
+  ignoreMinAndMaxItems: true,
   strictIndexSignatures: true,
   format: true,
   cwd: join(root, "schemas"),

@@ -18,3 +18,17 @@ export type {
 export { messagesForTemplate } from "./reasoning/messagesForTemplate.js";
 export type { ChatMessageLike } from "./reasoning/messagesForTemplate.js";
 export { promptThinkingState } from "./reasoning/promptThinkingState.js";
+export { loadConfigFile } from "./config/loadConfigFile.js";
+export { formatDiagnostic } from "./config/formatDiagnostic.js";
+export type { Diagnostic } from "./config/Diagnostic.js";
+export type {
+  ConfigLoadResult,
+  ConfigTarget,
+  LoadConfigOptions,
+  ResolvedApplication,
+  ResolvedAutoscalingConfig,
+  ResolvedConfig,
+  ResolvedHttpOptions,
+  ResolvedLlmConfig,
+} from "./config/ResolvedConfig.js";
+export type * from "./config/generated/schemaTypes.js";

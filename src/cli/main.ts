@@ -4,6 +4,8 @@ import { ActionableError } from "./errors/ActionableError.js";
 import { EXIT_FAILURE, EXIT_USAGE } from "./exitCodes.js";
 import { packageVersion } from "./packageVersion.js";
 import { reportInternalError } from "./reportInternalError.js";
+import { replicaCommand } from "./commands/replica.js";
+import { validateCommand } from "./commands/validateCommand.js";
 
 /** Builds the `llmserve` program. Each command lives in its own file under ./commands. */
 export function createProgram(): Command {
@@ -14,12 +16,14 @@ export function createProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  for (const command of commands()) program.addCommand(command);
+  // addCommand() does not pass exitOverride and output settings down; without them an unknown flag on a
+  // subcommand would exit 1 from inside commander instead of the usage exit code 2.
+  for (const command of commands()) program.addCommand(command.copyInheritedSettings(program));
   return program;
 }
 
 function commands(): Command[] {
-  return [createGpusCommand()];
+  return [validateCommand(), replicaCommand(), createGpusCommand()];
 }
 
 /** Entry point used by bin/llmserve.js. Never lets a stack trace reach the user. */

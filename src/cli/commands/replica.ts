@@ -1,0 +1,90 @@
+import { Command, InvalidArgumentError } from "commander";
+import { formatDiagnostic } from "../../config/formatDiagnostic.js";
+import { loadConfigFile } from "../../config/loadConfigFile.js";
+import { replicaSettingsFromConfig } from "../../replica/replicaSettingsFromConfig.js";
+import { writeReplicaEvent } from "../../replica/ReplicaEvent.js";
+import { runReplica, type RunningReplica } from "../../replica/runReplica.js";
+import { selectLlmConfig } from "../../replica/selectLlmConfig.js";
+import { watchParentProcess } from "../../replica/watchParentProcess.js";
+
+interface ReplicaCommandOptions {
+  config: string;
+  model: string;
+  app?: string;
+  host: string;
+  port: number;
+}
+
+/** Seconds past the graceful-shutdown budget after which the replica exits regardless. */
+const HARD_EXIT_MARGIN_MS = 5_000;
+
+/**
+ * `llmserve replica --config FILE --model MODEL_ID [--app NAME] [--host 127.0.0.1] [--port 0]`: serves one
+ * llm_config's model over the OpenAI API. stdout carries only JSON event lines (listening, progress, ready,
+ * failed); logs go to stderr. Exits 1 after a `failed` event, 0 after SIGTERM/SIGINT (in-flight requests get the
+ * graceful-shutdown period), and by itself when its parent process is gone.
+ */
+export function replicaCommand(): Command {
+  return new Command("replica")
+    .description("serve one model of a config file over the OpenAI API (what the controller starts; usable by hand)")
+    .requiredOption("--config <file>", "the llmserve / Ray Serve config file")
+    .requiredOption("--model <model_id>", "the model_id of the llm_config to serve")
+    .option("--app <name>", "the application holding the model (needed only when several have it)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0: any free port, printed in the listening event)", parsePort, 0)
+    .action(async (options: ReplicaCommandOptions) => {
+      process.exitCode = await serveReplica(options);
+    });
+}
+
+async function serveReplica(options: ReplicaCommandOptions): Promise<number> {
+  const log = (line: string): void => {
+    process.stderr.write(`[replica ${options.model}] ${line}\n`);
+  };
+  const fail = (reason: string): number => {
+    writeReplicaEvent({ event: "failed", reason });
+    log(`failed: ${reason}`);
+    return 1;
+  };
+
+  const { config, diagnostics } = await loadConfigFile(options.config, { target: "local" });
+  if (config === undefined) {
+    const errors = diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+    return fail(`invalid config: ${errors.slice(0, 5).join("; ")}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ""}`);
+  }
+  let replica: RunningReplica;
+  try {
+    const { app, llmConfig } = selectLlmConfig(config, options.model, options.app);
+    const settings = replicaSettingsFromConfig(config, app, llmConfig, process.env);
+    replica = await runReplica(settings, { host: options.host, port: options.port, onEvent: writeReplicaEvent, log });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+
+  const exitCode = await new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (reason: string, code: number): void => {
+      if (stopping) return;
+      stopping = true;
+      log(`stopping: ${reason}`);
+      const graceMs = replica.runtime.settings.gracefulShutdownTimeoutS * 1000;
+      setTimeout(() => resolve(code), graceMs + HARD_EXIT_MARGIN_MS).unref();
+      void replica.stop().then(() => resolve(code));
+    };
+    process.once("SIGTERM", () => stop("SIGTERM", 0));
+    process.once("SIGINT", () => stop("SIGINT", 0));
+    watchParentProcess(() => stop("the parent process is gone", 0));
+    void replica.loaded.then((ok) => {
+      if (!ok && replica.runtime.phase.phase === "failed") stop("the model failed to load", 1);
+    });
+  });
+  // Native handles (llama.cpp threads) can keep the event loop alive after dispose: exit explicitly.
+  process.stdout.write("", () => process.exit(exitCode));
+  return exitCode;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+  return port;
+}

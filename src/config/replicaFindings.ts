@@ -1,0 +1,60 @@
+import { errorAt, type Finding } from "./Finding.js";
+import { isInteger, llmConfigsOf, recordAt } from "./walkConfig.js";
+
+const DEFAULT_MIN_REPLICAS = 1;
+const DEFAULT_MAX_REPLICAS = 1;
+
+/**
+ * Replica-count rules the schema cannot express: num_replicas excludes autoscaling_config, and
+ * min_replicas <= initial_replicas <= max_replicas (with Ray's defaults for the ones not written).
+ */
+export function replicaFindings(root: unknown): Finding[] {
+  const findings: Finding[] = [];
+  for (const { llmConfig, llmSegments } of llmConfigsOf(root)) {
+    const deployment = recordAt(llmConfig, "deployment_config");
+    if (deployment === undefined) continue;
+    const base = [...llmSegments, "deployment_config"];
+    const autoscaling = recordAt(deployment, "autoscaling_config");
+    if (deployment["num_replicas"] !== undefined && deployment["autoscaling_config"] !== undefined) {
+      findings.push(
+        errorAt(
+          [...base, "num_replicas"],
+          "num_replicas cannot be used together with autoscaling_config (Ray refuses this too); remove one of them",
+          "key",
+        ),
+      );
+    }
+    if (deployment["max_queued_requests"] === 0) {
+      findings.push(errorAt([...base, "max_queued_requests"], "max_queued_requests must be -1 (unlimited) or a positive integer (got 0)"));
+    }
+    if (autoscaling !== undefined) findings.push(...autoscalingFindings(autoscaling, [...base, "autoscaling_config"]));
+  }
+  return findings;
+}
+
+function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string | number)[]): Finding[] {
+  const findings: Finding[] = [];
+  const minSet = autoscaling["min_replicas"] !== undefined;
+  const maxSet = autoscaling["max_replicas"] !== undefined;
+  const min = minSet ? autoscaling["min_replicas"] : DEFAULT_MIN_REPLICAS;
+  const max = maxSet ? autoscaling["max_replicas"] : DEFAULT_MAX_REPLICAS;
+  const initial = autoscaling["initial_replicas"];
+  const shown = (value: number, set: boolean) => (set ? `${value}` : `${value}, the default`);
+  if (isInteger(min) && isInteger(max) && min > max) {
+    findings.push(
+      errorAt(
+        [...base, minSet ? "min_replicas" : "max_replicas"],
+        `min_replicas (${shown(min, minSet)}) is greater than max_replicas (${shown(max, maxSet)})`,
+      ),
+    );
+  }
+  if (isInteger(initial)) {
+    if (isInteger(min) && initial < min) {
+      findings.push(errorAt([...base, "initial_replicas"], `initial_replicas (${initial}) is less than min_replicas (${shown(min, minSet)})`));
+    }
+    if (isInteger(max) && initial > max) {
+      findings.push(errorAt([...base, "initial_replicas"], `initial_replicas (${initial}) is greater than max_replicas (${shown(max, maxSet)})`));
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,141 @@
+import type { ErrorObject } from "ajv";
+import { resolveRef, type SchemaNode } from "./configSchema.js";
+import { configValidator } from "./configValidator.js";
+import { describeSchema, describeTypes, describeValue, listValues, schemaAllowsTypeOf } from "./describeValue.js";
+import { didYouMean } from "./didYouMean.js";
+import { errorAt, type Finding, type PathSegment } from "./Finding.js";
+import { MISPLACED_KEY_HINTS } from "./misplacedKeyHints.js";
+
+/** Validates the whole config against the schema and turns ajv's errors into human messages. */
+export function schemaFindings(value: unknown): Finding[] {
+  const validate = configValidator();
+  if (validate(value)) return [];
+  const errors = validate.errors ?? [];
+  const kept = dropBranchNoise(errors);
+  return kept.map((error) => toFinding(error, value));
+}
+
+/**
+ * ajv reports every failed branch of an anyOf. When the value's type picks one branch (a mapping for
+ * `LLMConfig | path`), keep that branch's errors only; otherwise keep only the anyOf error, worded as a whole.
+ */
+function dropBranchNoise(errors: readonly ErrorObject[]): ErrorObject[] {
+  const dropped = new Set<ErrorObject>();
+  for (const error of errors) {
+    if (error.keyword !== "anyOf" && error.keyword !== "oneOf") continue;
+    const branches = (error.schema as SchemaNode[] | undefined) ?? [];
+    const structured = typeof error.data === "object" && error.data !== null;
+    const picked = structured && branches.some((branch) => schemaAllowsTypeOf(branch, error.data));
+    for (const other of errors) {
+      if (other === error || other.instancePath !== error.instancePath) continue;
+      if (!picked || other.schemaPath.startsWith(`${error.schemaPath}/`)) dropped.add(other);
+    }
+    if (picked) dropped.add(error);
+  }
+  return errors.filter((error) => !dropped.has(error));
+}
+
+function toFinding(error: ErrorObject, root: unknown): Finding {
+  const segments = instanceSegments(error.instancePath, root);
+  const name = displayName(segments);
+  const got = describeValue(error.data);
+  const parent = (error.parentSchema ?? {}) as SchemaNode;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(params["additionalProperty"]);
+      return errorAt([...segments, key], unknownKeyMessage(key, parent), "key");
+    }
+    case "required": {
+      const key = String(params["missingProperty"]);
+      return { ...errorAt([...segments, key], `missing required key '${key}'`, "key"), positionAt: segments };
+    }
+    case "type":
+      return errorAt(segments, `${name} must be ${describeTypes(params["type"] as string | string[])} (got ${got})`);
+    case "enum": {
+      const allowed = (params["allowedValues"] as unknown[]) ?? [];
+      return errorAt(segments, `${name} must be one of ${listValues(allowed)} (got ${got})${suggestion(error.data, allowed)}`);
+    }
+    case "const":
+      return errorAt(segments, constMessage(name, params["allowedValue"], got));
+    case "anyOf":
+    case "oneOf": {
+      const branches = (error.schema as SchemaNode[] | undefined) ?? [];
+      const allowedValues = branches.flatMap((b) => resolveRef(b).enum ?? []);
+      return errorAt(segments, `${name} must be ${anyOfWords(branches)} (got ${got})${suggestion(error.data, allowedValues)}`);
+    }
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return errorAt(segments, `${name} must be ${params["comparison"]} ${params["limit"]} (got ${got})`);
+    case "minLength":
+      return errorAt(segments, `${name} must not be empty`);
+    case "minItems": {
+      const limit = Number(params["limit"]);
+      return errorAt(segments, `${name} must have at least ${limit} ${limit === 1 ? "entry" : "entries"}`);
+    }
+    case "pattern":
+      return errorAt(segments, `${name} ${parent.patternErrorMessage ?? `must match ${parent.pattern}`} (got ${got})`);
+    default:
+      return errorAt(segments, `${name} ${error.message ?? "is invalid"}`);
+  }
+}
+
+function unknownKeyMessage(key: string, objectSchema: SchemaNode): string {
+  const hint = MISPLACED_KEY_HINTS[objectSchema.title ?? ""]?.[key];
+  if (hint !== undefined) return hint;
+  const allowed = Object.keys(objectSchema.properties ?? {});
+  const guess = didYouMean(key, allowed);
+  if (guess !== undefined) return `unknown key '${key}', did you mean '${guess}'?`;
+  return `unknown key '${key}' (allowed: ${allowed.join(", ")})`;
+}
+
+function suggestion(value: unknown, allowed: readonly unknown[]): string {
+  if (typeof value !== "string") return "";
+  const guess = didYouMean(value, allowed.filter((v): v is string => typeof v === "string"));
+  return guess === undefined ? "" : `; did you mean '${guess}'?`;
+}
+
+function anyOfWords(branches: readonly SchemaNode[]): string {
+  const enums = branches.map((b) => resolveRef(b)).filter((b) => b.enum !== undefined);
+  if (enums.length === branches.length) return `one of ${listValues(enums.flatMap((b) => b.enum ?? []))}`;
+  return branches.map(describeSchema).join(" or ");
+}
+
+function constMessage(name: string, allowed: unknown, got: string): string {
+  if (allowed === "ray.serve.llm:build_openai_app") {
+    return `${name} must be 'ray.serve.llm:build_openai_app' (got ${got}); llmserve serves Ray Serve LLM's OpenAI application only`;
+  }
+  return `${name} must be ${describeValue(allowed)} (got ${got})`;
+}
+
+/** ajv's JSON pointer as path segments; array indexes become numbers. */
+export function instanceSegments(pointer: string, root: unknown): PathSegment[] {
+  if (pointer === "") return [];
+  const segments: PathSegment[] = [];
+  let node: unknown = root;
+  for (const raw of pointer.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      const index = Number(key);
+      segments.push(index);
+      node = node[index];
+    } else {
+      segments.push(key);
+      node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+    }
+  }
+  return segments;
+}
+
+/** The last key of a path with any indexes after it: `llm_configs[1]`, `reasoning_parser`, or `the file`. */
+export function displayName(segments: readonly PathSegment[]): string {
+  let name = "";
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i]!;
+    if (typeof segment === "number") name = `[${segment}]${name}`;
+    else return `${segment}${name}`;
+  }
+  return name === "" ? "the top level" : name;
+}

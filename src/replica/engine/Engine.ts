@@ -1,0 +1,16 @@
+import type { LlamaModel } from "node-llama-cpp";
+import type { SequencePool } from "./SequencePool.js";
+
+/** A loaded model with one context of N sequences, ready to serve. */
+export interface Engine {
+  readonly model: LlamaModel;
+  readonly pool: SequencePool;
+  /** Tokens per sequence: prompt + completion must fit. */
+  readonly contextSize: number;
+  /** The GGUF's `tokenizer.chat_template`, if any. */
+  readonly chatTemplate: string | undefined;
+  /** The GPU backend in use, or false on the CPU. */
+  readonly gpu: string | false;
+  readonly threads: number;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,111 @@
+import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import { QueueFullError } from "../errors/QueueFullError.js";
+import { RequestAbortedError } from "../errors/RequestAbortedError.js";
+
+/** A sequence lent to one request; call `release()` exactly once when done (extra calls are ignored). */
+export interface SequenceLease {
+  readonly sequence: LlamaContextSequence;
+  release(): void;
+}
+
+interface Waiter {
+  readonly tokens: readonly Token[];
+  readonly resolve: (lease: SequenceLease) => void;
+  readonly reject: (error: Error) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+}
+
+/**
+ * A fixed pool of context sequences reused across requests (never disposed and re-created: node-llama-cpp #623).
+ * A request gets the free sequence whose cached tokens share the longest prefix with its prompt, so a follow-up
+ * turn of a conversation re-evaluates only what is new. When all are busy, requests wait in FIFO order up to
+ * `maxQueued`; beyond that `acquire` throws `QueueFullError`.
+ */
+export class SequencePool {
+  readonly #free: LlamaContextSequence[];
+  readonly #waiters: Waiter[] = [];
+  readonly #maxQueued: number;
+  readonly #size: number;
+
+  public constructor(sequences: readonly LlamaContextSequence[], maxQueued: number) {
+    this.#free = [...sequences];
+    this.#size = sequences.length;
+    this.#maxQueued = maxQueued;
+  }
+
+  /** Requests holding a sequence now. */
+  public get ongoing(): number {
+    return this.#size - this.#free.length;
+  }
+
+  /** Requests waiting for a sequence. */
+  public get queued(): number {
+    return this.#waiters.length;
+  }
+
+  public get size(): number {
+    return this.#size;
+  }
+
+  public acquire(tokens: readonly Token[], signal?: AbortSignal): Promise<SequenceLease> {
+    if (signal?.aborted === true) return Promise.reject(new RequestAbortedError());
+    if (this.#free.length > 0 && this.#waiters.length === 0) {
+      return Promise.resolve(this.#lease(this.#takeBest(tokens)));
+    }
+    if (this.#waiters.length >= this.#maxQueued) return Promise.reject(new QueueFullError(this.#maxQueued));
+    return new Promise<SequenceLease>((resolve, reject) => {
+      const waiter: Waiter = {
+        tokens,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const index = this.#waiters.indexOf(waiter);
+          if (index >= 0) this.#waiters.splice(index, 1);
+          reject(new RequestAbortedError());
+        },
+      };
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  #lease(sequence: LlamaContextSequence): SequenceLease {
+    let released = false;
+    return {
+      sequence,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#free.push(sequence);
+        this.#handOut();
+      },
+    };
+  }
+
+  #handOut(): void {
+    while (this.#free.length > 0) {
+      const waiter = this.#waiters.shift();
+      if (waiter === undefined) return;
+      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      waiter.resolve(this.#lease(this.#takeBest(waiter.tokens)));
+    }
+  }
+
+  /** Removes and returns the free sequence with the longest cached prefix of `tokens`. */
+  #takeBest(tokens: readonly Token[]): LlamaContextSequence {
+    let bestIndex = 0;
+    let bestLength = -1;
+    for (const [index, sequence] of this.#free.entries()) {
+      const shared = sequence.compareContextTokens(tokens as Token[]).firstDifferentIndex;
+      if (shared > bestLength) {
+        bestLength = shared;
+        bestIndex = index;
+      }
+    }
+    const [chosen] = this.#free.splice(bestIndex, 1);
+    if (chosen === undefined) throw new Error("SequencePool: no free sequence to take");
+    return chosen;
+  }
+}

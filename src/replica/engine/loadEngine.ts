@@ -1,0 +1,118 @@
+import {
+  getLlama,
+  LlamaLogLevel,
+  NoBinaryFoundError,
+  type Llama,
+  type LlamaContext,
+  type LlamaModel,
+} from "node-llama-cpp";
+import { ModelLoadError } from "../errors/ModelLoadError.js";
+import type { ReplicaSettings } from "../ReplicaSettings.js";
+import { assertGgufFile } from "./assertGgufFile.js";
+import type { Engine } from "./Engine.js";
+import { SequencePool } from "./SequencePool.js";
+
+export interface LoadEngineOptions {
+  onProgress?: (fraction: number) => void;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_CONTEXT_CAP = 4096;
+
+/**
+ * Loads the model the way a server must (see the research notes): never compiles (`build: "never"`), explicit
+ * thread count, GPU only as configured (CPU fallback only when allowed), explicit per-sequence context size, one
+ * context holding every sequence, and a fixed pool of those sequences.
+ */
+export async function loadEngine(settings: ReplicaSettings, modelPath: string, options: LoadEngineOptions = {}): Promise<Engine> {
+  const log = options.log ?? (() => undefined);
+  await assertGgufFile(modelPath);
+  const recentLlamaLogs: string[] = [];
+  const llama = await createLlama(settings, (level, message) => {
+    recentLlamaLogs.push(message.trim());
+    if (recentLlamaLogs.length > 20) recentLlamaLogs.shift();
+    if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal || level === LlamaLogLevel.warn) {
+      log(`llama.cpp: ${message.trim()}`);
+    }
+  });
+  log(`backend: ${llama.gpu === false ? "CPU" : llama.gpu}, threads ${settings.threads}`);
+
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({
+      modelPath,
+      gpuLayers: llama.gpu === false ? 0 : "auto",
+      ...(options.onProgress !== undefined ? { onLoadProgress: options.onProgress } : {}),
+      ...(options.signal !== undefined ? { loadSignal: options.signal } : {}),
+    });
+  } catch (error) {
+    await llama.dispose();
+    throw new ModelLoadError(describeLoadFailure(modelPath, error, recentLlamaLogs));
+  }
+
+  const contextSize = settings.contextSize ?? Math.min(model.trainContextSize || DEFAULT_CONTEXT_CAP, DEFAULT_CONTEXT_CAP);
+  let context: LlamaContext;
+  try {
+    context = await model.createContext({
+      contextSize,
+      sequences: settings.sequences,
+      threads: settings.threads,
+      ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
+      failedCreationRemedy: false,
+    });
+  } catch (error) {
+    await llama.dispose();
+    throw new ModelLoadError(
+      `cannot create a context of ${settings.sequences} sequences x ${contextSize} tokens for ${modelPath}: ` +
+        `${error instanceof Error ? error.message : String(error)} (lower max_model_len or max_num_seqs)`,
+    );
+  }
+  const sequences = Array.from({ length: settings.sequences }, () => context.getSequence());
+  const chatTemplate = settings.chatTemplate ?? model.fileInfo.metadata.tokenizer?.chat_template;
+  return {
+    model,
+    pool: new SequencePool(sequences, settings.maxQueuedRequests),
+    contextSize: context.contextSize,
+    chatTemplate: typeof chatTemplate === "string" ? chatTemplate : undefined,
+    gpu: llama.gpu,
+    threads: settings.threads,
+    dispose: async () => {
+      await llama.dispose();
+    },
+  };
+}
+
+async function createLlama(
+  settings: ReplicaSettings,
+  logger: (level: LlamaLogLevel, message: string) => void,
+): Promise<Llama> {
+  const common = { build: "never", maxThreads: settings.threads, logLevel: LlamaLogLevel.warn, logger } as const;
+  if (settings.gpu === false) return getLlama({ ...common, gpu: false });
+  let llama: Llama;
+  try {
+    llama = await getLlama({ ...common, gpu: settings.gpu });
+  } catch (error) {
+    if (!(error instanceof NoBinaryFoundError) || !settings.allowCpuFallback) {
+      throw new ModelLoadError(`no usable ${String(settings.gpu)} GPU backend: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return getLlama({ ...common, gpu: false });
+  }
+  if (llama.gpu === false && !settings.allowCpuFallback) {
+    await llama.dispose();
+    throw new ModelLoadError(
+      "no usable GPU was found and this llm_config's accelerator_type does not allow running on the CPU " +
+        "(check the CUDA/Vulkan libraries and CUDA_VISIBLE_DEVICES, or set accelerator_type: CPU)",
+    );
+  }
+  return llama;
+}
+
+function describeLoadFailure(modelPath: string, error: unknown, llamaLogs: readonly string[]): string {
+  const detail = llamaLogs.filter((line) => /corrupt|incomplete|bounds|failed|error|invalid/i.test(line)).slice(-2);
+  const message = error instanceof Error ? error.message : String(error);
+  if (detail.some((line) => /not within the file bounds|incomplete/i.test(line))) {
+    return `model file ${modelPath} is truncated or corrupt: ${detail.join("; ")}`;
+  }
+  return `cannot load model ${modelPath}: ${message}${detail.length > 0 ? ` (${detail.join("; ")})` : ""}`;
+}

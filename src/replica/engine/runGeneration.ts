@@ -1,0 +1,59 @@
+import type { Token } from "node-llama-cpp";
+import { OpenAIHttpError } from "../http/OpenAIHttpError.js";
+import type { GenerationParams } from "../http/parseGenerationParams.js";
+import type { Engine } from "./Engine.js";
+import { generateText, type GenerateTextResult } from "./generateText.js";
+
+export interface RunGenerationResult extends GenerateTextResult {
+  readonly promptTokens: number;
+}
+
+/**
+ * Checks that the prompt and the requested completion fit one sequence (400 otherwise: old messages are never
+ * dropped silently), waits for a sequence (503 when the queue is full), generates, and frees the sequence at
+ * once when done, failed or aborted.
+ */
+export async function runGeneration(
+  engine: Engine,
+  promptTokens: readonly Token[],
+  params: GenerationParams,
+  options: {
+    signal: AbortSignal;
+    defaultSeed: number | undefined;
+    /** Called once a sequence is assigned, just before generation starts (streams send their headers here). */
+    onStart?: () => void;
+    onText?: (delta: string) => void;
+  },
+): Promise<RunGenerationResult> {
+  const contextSize = engine.contextSize;
+  const promptLength = promptTokens.length;
+  if (promptLength === 0) throw new OpenAIHttpError(400, "the prompt is empty", { param: "prompt" });
+  const maxTokens = params.maxTokens ?? contextSize - promptLength;
+  if (promptLength + Math.max(1, maxTokens) > contextSize) {
+    throw new OpenAIHttpError(
+      400,
+      `This model's maximum context length is ${contextSize} tokens. However, you requested ` +
+        `${promptLength + (params.maxTokens ?? 1)} tokens (${promptLength} in the prompt, ${params.maxTokens ?? 1} for the completion). ` +
+        "Please reduce the length of the messages or the completion.",
+      { param: params.maxTokens === undefined ? "messages" : "max_tokens", code: "context_length_exceeded" },
+    );
+  }
+  const lease = await engine.pool.acquire(promptTokens, options.signal);
+  try {
+    options.onStart?.();
+    const result = await generateText({
+      sequence: lease.sequence,
+      model: engine.model,
+      promptTokens,
+      maxTokens,
+      sampling: params.sampling,
+      defaultSeed: options.defaultSeed,
+      stop: params.stop,
+      signal: options.signal,
+      onText: options.onText,
+    });
+    return { ...result, promptTokens: promptLength };
+  } finally {
+    lease.release();
+  }
+}

@@ -1,0 +1,82 @@
+import type { SamplingRequest } from "../engine/samplingOptions.js";
+import { invalidField } from "./OpenAIHttpError.js";
+import {
+  describe,
+  optionalBoolean,
+  optionalNumber,
+  optionalObject,
+  optionalString,
+  requiredModel,
+  stopStrings,
+} from "./requestFields.js";
+
+/** The request fields shared by chat and text completions, validated. */
+export interface GenerationParams {
+  readonly model: string;
+  /** max_completion_tokens, else max_tokens; undefined = up to the end of the context. */
+  readonly maxTokens: number | undefined;
+  readonly sampling: SamplingRequest;
+  readonly stop: readonly string[];
+  readonly stream: boolean;
+  readonly includeUsage: boolean;
+}
+
+const MAX_SEED = 2 ** 53;
+
+/** Validates the shared fields; each bad one is a 400 that names it. `n` other than 1 is refused. */
+export function parseGenerationParams(body: Record<string, unknown>): GenerationParams {
+  const model = requiredModel(body);
+  const n = optionalNumber(body, "n", { integer: true });
+  if (n !== undefined && n !== 1) {
+    throw invalidField("n", `'n' must be 1: this server generates one choice per request (got ${n}); send ${n} requests instead`);
+  }
+  const maxCompletionTokens = optionalNumber(body, "max_completion_tokens", { integer: true, min: 1 });
+  const maxTokens = optionalNumber(body, "max_tokens", { integer: true, min: 1 });
+  const stream = optionalBoolean(body, "stream") ?? false;
+  const streamOptions = optionalObject(body, "stream_options");
+  if (streamOptions !== undefined && !stream) {
+    throw invalidField("stream_options", "'stream_options' is only allowed when 'stream' is true");
+  }
+  const includeUsage = streamOptions === undefined ? false : (optionalBoolean(streamOptions, "include_usage") ?? false);
+  optionalString(body, "user");
+  if (body["logprobs"] === true || (typeof body["logprobs"] === "number" && body["logprobs"] > 0)) {
+    throw invalidField("logprobs", "'logprobs' is not supported by this server");
+  }
+  const best = optionalNumber(body, "best_of", { integer: true });
+  if (best !== undefined && best !== 1) throw invalidField("best_of", `'best_of' must be 1 (got ${best})`);
+
+  return {
+    model,
+    maxTokens: maxCompletionTokens ?? maxTokens,
+    stop: stopStrings(body),
+    stream,
+    includeUsage,
+    sampling: {
+      temperature: optionalNumber(body, "temperature", { min: 0, max: 2 }),
+      topP: optionalNumber(body, "top_p", { min: 0, max: 1, exclusiveMin: true }),
+      topK: optionalNumber(body, "top_k", { integer: true, min: -1 }),
+      minP: optionalNumber(body, "min_p", { min: 0, max: 1 }),
+      seed: optionalNumber(body, "seed", { integer: true, min: -MAX_SEED, max: MAX_SEED }),
+      presencePenalty: optionalNumber(body, "presence_penalty", { min: -2, max: 2 }),
+      frequencyPenalty: optionalNumber(body, "frequency_penalty", { min: -2, max: 2 }),
+      repetitionPenalty: optionalNumber(body, "repetition_penalty", { min: 0, max: 2, exclusiveMin: true }),
+      logitBias: logitBias(body),
+    },
+  };
+}
+
+function logitBias(body: Record<string, unknown>): Record<string, number> | undefined {
+  const value = optionalObject(body, "logit_bias");
+  if (value === undefined) return undefined;
+  const result: Record<string, number> = {};
+  for (const [token, bias] of Object.entries(value)) {
+    if (!/^\d+$/.test(token)) {
+      throw invalidField("logit_bias", `'logit_bias' keys must be token ids (got ${JSON.stringify(token)})`);
+    }
+    if (typeof bias !== "number" || !Number.isFinite(bias) || bias < -100 || bias > 100) {
+      throw invalidField("logit_bias", `'logit_bias' values must be numbers from -100 to 100 (got ${describe(bias)} for token ${token})`);
+    }
+    result[token] = bias;
+  }
+  return result;
+}

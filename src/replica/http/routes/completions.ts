@@ -1,0 +1,89 @@
+import type { Token } from "node-llama-cpp";
+import { tokenizePrompt } from "../../engine/tokenizePrompt.js";
+import { runGeneration, type RunGenerationResult } from "../../engine/runGeneration.js";
+import { abortOnDisconnect } from "../abortOnDisconnect.js";
+import { createSseWriter, type SseWriter } from "../createSseWriter.js";
+import { OpenAIHttpError, invalidField } from "../OpenAIHttpError.js";
+import { responseId, unixSeconds } from "../openaiIds.js";
+import { parseCompletionRequest } from "../parseCompletionRequest.js";
+import { readJsonBody } from "../readJsonBody.js";
+import { assertModel, readyEngine } from "../readyEngine.js";
+import type { RouteContext } from "../RouteContext.js";
+import { sendJson } from "../sendJson.js";
+import { usageOf } from "../usageOf.js";
+
+/** `POST /v1/completions`: the raw prompt, no chat template, no reasoning split (as vLLM). */
+export async function completions(ctx: RouteContext): Promise<void> {
+  const { runtime, res } = ctx;
+  const body = await readJsonBody(ctx.req, runtime.settings.maxBodyBytes);
+  const request = parseCompletionRequest(body);
+  assertModel(runtime, request.model);
+  const engine = readyEngine(runtime);
+  let promptTokens: Token[];
+  if (typeof request.prompt === "string") {
+    promptTokens = tokenizePrompt(engine.model, request.prompt);
+  } else {
+    const vocabularySize = vocabSize(engine.model);
+    const bad = request.prompt.find((token) => token >= vocabularySize);
+    if (bad !== undefined) throw invalidField("prompt", `token id ${bad} is outside the vocabulary (0..${vocabularySize - 1})`);
+    promptTokens = request.prompt.map((token) => token as Token);
+  }
+  const signal = abortOnDisconnect(res);
+  const id = responseId("cmpl");
+  const created = unixSeconds();
+  const model = runtime.settings.modelId;
+  const choice = (text: string, finishReason: string | null): Record<string, unknown> => ({
+    index: 0,
+    text,
+    logprobs: null,
+    finish_reason: finishReason,
+  });
+
+  if (!request.stream) {
+    const result = await runGeneration(engine, promptTokens, request, { signal, defaultSeed: runtime.settings.defaultSeed });
+    sendJson(res, 200, {
+      id,
+      object: "text_completion",
+      created,
+      model,
+      choices: [choice(result.text, result.finishReason)],
+      usage: usageOf(result),
+    });
+    return;
+  }
+
+  const chunk = (text: string, finishReason: string | null): Record<string, unknown> => ({
+    id,
+    object: "text_completion",
+    created,
+    model,
+    choices: [choice(text, finishReason)],
+    ...(request.includeUsage ? { usage: null } : {}),
+  });
+  let sse: SseWriter | undefined;
+  let result: RunGenerationResult;
+  try {
+    result = await runGeneration(engine, promptTokens, request, {
+      signal,
+      defaultSeed: runtime.settings.defaultSeed,
+      onStart: () => {
+        sse = createSseWriter(res);
+      },
+      onText: (text) => sse?.send(chunk(text, null)),
+    });
+  } catch (error) {
+    if (sse === undefined) throw error;
+    sse.send(new OpenAIHttpError(500, error instanceof Error ? error.message : String(error)).toJSON());
+    sse.done();
+    return;
+  }
+  const writer = sse as SseWriter | undefined;
+  if (writer === undefined) return;
+  writer.send(chunk("", result.finishReason));
+  if (request.includeUsage) writer.send({ id, object: "text_completion", created, model, choices: [], usage: usageOf(result) });
+  writer.done();
+}
+
+function vocabSize(model: { fileInfo: { metadata: { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } } } }): number {
+  return model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? Infinity;
+}

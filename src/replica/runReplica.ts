@@ -1,0 +1,136 @@
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { resolveModelPath } from "./download/resolveModelPath.js";
+import { loadEngine } from "./engine/loadEngine.js";
+import { createReplicaServer } from "./http/createReplicaServer.js";
+import { compileChatTemplate } from "./prompt/compileChatTemplate.js";
+import type { ReplicaEvent } from "./ReplicaEvent.js";
+import type { ReplicaRuntime } from "./ReplicaRuntime.js";
+import type { ReplicaSettings } from "./ReplicaSettings.js";
+
+export interface RunReplicaOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Receives the lifecycle events (the CLI prints them as JSON lines on stdout). */
+  readonly onEvent: (event: ReplicaEvent) => void;
+  /** Log lines (stderr). */
+  readonly log: (line: string) => void;
+}
+
+export interface RunningReplica {
+  readonly runtime: ReplicaRuntime;
+  readonly port: number;
+  /** Resolves once the model is loaded (true) or failed (false; the failed event was sent). */
+  readonly loaded: Promise<boolean>;
+  /**
+   * Graceful stop: refuses new requests, waits up to the grace period for the ones in flight, then frees the model.
+   */
+  stop(): Promise<void>;
+}
+
+const LOAD_PROGRESS_STEP = 0.05;
+const DRAIN_POLL_MS = 50;
+
+/**
+ * Starts a replica: HTTP first (so `/health` can say "downloading"/"loading" with a reason), then resolves or
+ * downloads the model, loads it, and reports ready. A load failure is reported once, never retried here.
+ */
+export async function runReplica(settings: ReplicaSettings, options: RunReplicaOptions): Promise<RunningReplica> {
+  const runtime: ReplicaRuntime = {
+    settings,
+    startedAt: Math.floor(Date.now() / 1000),
+    phase: { phase: "starting" },
+    engine: undefined,
+    chatTemplate: undefined,
+  };
+  const server = createReplicaServer(runtime, options.log);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  options.onEvent({ event: "listening", host: options.host, port });
+
+  const loadAbort = new AbortController();
+  const loaded = load(runtime, options, loadAbort.signal);
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      runtime.phase = { phase: "stopping" };
+      loadAbort.abort();
+      server.close();
+      server.closeIdleConnections();
+      const deadline = Date.now() + settings.gracefulShutdownTimeoutS * 1000;
+      const engine = runtime.engine;
+      while (engine !== undefined && engine.pool.ongoing + engine.pool.queued > 0 && Date.now() < deadline) {
+        await sleep(DRAIN_POLL_MS);
+      }
+      server.closeAllConnections();
+      await loaded.catch(() => false);
+      await runtime.engine?.dispose();
+    })();
+    return stopping;
+  };
+  return { runtime, port, loaded, stop };
+}
+
+async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal: AbortSignal): Promise<boolean> {
+  const { settings } = runtime;
+  try {
+    const modelPath = await resolveModelPath(settings.modelSource, {
+      modelsDir: settings.modelsDir,
+      hfEndpoint: settings.hfEndpoint,
+      hfToken: settings.hfToken,
+      signal,
+      log: options.log,
+      onProgress: ({ downloadedBytes, totalBytes }) => {
+        runtime.phase = { phase: "downloading", downloadedBytes, totalBytes };
+        options.onEvent({ event: "progress", phase: "downloading", downloadedBytes, totalBytes: totalBytes ?? null });
+      },
+    });
+    runtime.phase = { phase: "loading", fraction: 0 };
+    options.onEvent({ event: "progress", phase: "loading", fraction: 0 });
+    let lastReported = 0;
+    const engine = await loadEngine(settings, modelPath, {
+      log: options.log,
+      signal,
+      onProgress: (fraction) => {
+        runtime.phase = { phase: "loading", fraction };
+        if (fraction - lastReported >= LOAD_PROGRESS_STEP || fraction >= 1) {
+          lastReported = fraction;
+          options.onEvent({ event: "progress", phase: "loading", fraction: Math.round(fraction * 1000) / 1000 });
+        }
+      },
+    });
+    if (engine.chatTemplate !== undefined) {
+      try {
+        runtime.chatTemplate = compileChatTemplate(engine.chatTemplate);
+      } catch (error) {
+        options.log(`warning: the model's chat template cannot be parsed (${error instanceof Error ? error.message : String(error)}); chat requests will be refused`);
+      }
+    } else {
+      options.log("warning: the model has no chat template; only /v1/completions can be used");
+    }
+    if (signal.aborted) {
+      await engine.dispose();
+      return false;
+    }
+    runtime.engine = engine;
+    runtime.phase = { phase: "ready" };
+    options.log(
+      `ready: ${settings.modelId} (${engine.gpu === false ? "CPU" : engine.gpu}, ${engine.threads} threads, ` +
+        `${engine.pool.size} sequences x ${engine.contextSize} tokens)`,
+    );
+    options.onEvent({ event: "ready" });
+    return true;
+  } catch (error) {
+    if (signal.aborted) return false;
+    const reason = error instanceof Error ? error.message : String(error);
+    runtime.phase = { phase: "failed", reason };
+    options.onEvent({ event: "failed", reason });
+    return false;
+  }
+}
