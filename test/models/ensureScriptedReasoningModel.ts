@@ -7,7 +7,7 @@ import { SCRIPTED_ANSWER_TOKENS, SCRIPTED_END_TOKEN, SCRIPTED_THINK_ON_TOKENS } 
 import { scriptedVocabulary } from "./scriptedVocabulary.js";
 
 /**
- * The scripted reasoning model: a real llama GGUF (about 0.5 MB) whose greedy output is
+ * The scripted reasoning model: a real GGUF (about 0.7 MB) whose greedy output is
  * - after `<|im_start|>assistant\n` (thinking on): `SCRIPTED_THINK_ON_TOKENS`,
  * - after the no-think prompt ending `</think>\n\n`: `SCRIPTED_THINK_OFF_TOKENS` (the answer alone),
  * - after any other last token outside the script (e.g. `SCRIPTED_COMPLETION_PROMPT`): the answer alone.

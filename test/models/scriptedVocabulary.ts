@@ -32,5 +32,8 @@ export function scriptedVocabulary(): ByteLevelBpeVocabulary {
     if (pieces.length === 1 && pieces[0] === text) words.push(text);
     else unmergedTokens.push(text);
   }
+  // Role names as whole tokens, as in real chat vocabularies (`<|im_start|>user\n` is 3 tokens). After the script
+  // words, so their merges rank lower and never split a script word.
+  words.push("system", "user", "assistant");
   return buildByteLevelBpeVocabulary({ words, unmergedTokens, specialTokens: SCRIPTED_SPECIAL_TOKENS });
 }

@@ -1,4 +1,3 @@
-import { Template } from "@huggingface/jinja";
 import { getLlama, type Llama, type LlamaModel, type SequenceEvaluateOptions, type Token } from "node-llama-cpp";
 
 let llamaPromise: Promise<Llama> | undefined;
@@ -12,11 +11,6 @@ export function cpuLlama(): Promise<Llama> {
 export async function loadTestModel(modelPath: string): Promise<LlamaModel> {
   const llama = await cpuLlama();
   return llama.loadModel({ modelPath });
-}
-
-/** Renders a chat template the way transformers / vLLM do (with `add_generation_prompt`). */
-export function renderChatTemplate(template: string, variables: Record<string, unknown>): string {
-  return new Template(template).render({ add_generation_prompt: true, ...variables });
 }
 
 /** Sampling as an OpenAI client sends it by default (temperature 1, no top-k, top-p 1) with a fixed seed. */

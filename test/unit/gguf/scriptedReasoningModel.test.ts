@@ -10,7 +10,8 @@ import {
   SCRIPTED_THINK_ON_TEXT,
   SCRIPTED_THINK_ON_TOKENS,
 } from "../../models/scriptedReasoningScript.js";
-import { greedyTokens, loadTestModel, openAiDefaultSampling, renderChatTemplate } from "./loadTestModel.js";
+import { renderChatTemplate } from "../../helpers/renderChatTemplate.js";
+import { greedyTokens, loadTestModel, openAiDefaultSampling } from "./loadTestModel.js";
 
 describe("ensureScriptedReasoningModel", () => {
   let model: LlamaModel;

@@ -11,7 +11,8 @@ import {
   SCRIPTED_TOOL_RESULT_TEXT,
   SCRIPTED_TOOL_RESULT_TOKENS,
 } from "../../models/scriptedToolCallScript.js";
-import { greedyTokens, loadTestModel, openAiDefaultSampling, renderChatTemplate } from "./loadTestModel.js";
+import { renderChatTemplate } from "../../helpers/renderChatTemplate.js";
+import { greedyTokens, loadTestModel, openAiDefaultSampling } from "./loadTestModel.js";
 
 const tools = [
   {
