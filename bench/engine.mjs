@@ -48,7 +48,8 @@ async function startServers(model, options, log) {
   const bin = path.join(root, "bin", "llmserve.js");
   for (const name of ["stock", "fast"]) {
     if (!options.contenders.includes(name)) continue;
-    const env = { LLMSERVE_THREADS: String(options.threads), LLMSERVE_FAST_DECODE: name === "fast" ? "on" : "off" };
+    const mode = name === "fast" ? "on" : "off";
+    const env = { LLMSERVE_THREADS: String(options.threads), LLMSERVE_FAST_DECODE: mode, LLMSERVE_ALIGN_DECODE: mode };
     if (options.poll !== undefined) env.LLMSERVE_THREADPOOL_POLL = String(options.poll);
     const replica = await startReplica({ bin, configPath, modelId: "bench", env, home });
     const pool = replica.logs.find((line) => line.includes("decode threadpool:")) ?? "decode threadpool: unknown";

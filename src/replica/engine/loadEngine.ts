@@ -9,7 +9,7 @@ import {
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 import type { ReplicaSettings } from "../ReplicaSettings.js";
 import { assertGgufFile } from "./assertGgufFile.js";
-import { attachPersistentThreadpool } from "./fastDecode/attachPersistentThreadpool.js";
+import { applyFastDecode } from "./fastDecode/applyFastDecode.js";
 import type { Engine } from "./Engine.js";
 import { SequencePool } from "./SequencePool.js";
 
@@ -69,21 +69,28 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
         `${error instanceof Error ? error.message : String(error)} (lower max_model_len or max_num_seqs)`,
     );
   }
-  const threadpool = attachPersistentThreadpool(context, model, { threads: settings.threads, sequences: settings.sequences });
-  log(`decode threadpool: ${threadpool.kind}${threadpool.reason !== undefined ? ` (${threadpool.reason})` : ""}`);
   const sequences = Array.from({ length: settings.sequences }, () => context.getSequence());
+  const pool = new SequencePool(sequences, settings.maxQueuedRequests);
+  const fastDecode = applyFastDecode({
+    context,
+    model,
+    sequences,
+    threads: settings.threads,
+    othersGenerating: () => pool.ongoing > 1,
+  });
+  log(fastDecode.summary);
   const chatTemplate = settings.chatTemplate ?? model.fileInfo.metadata.tokenizer?.chat_template;
   return {
     model,
-    pool: new SequencePool(sequences, settings.maxQueuedRequests),
+    pool,
     contextSize: context.contextSize,
     chatTemplate: typeof chatTemplate === "string" ? chatTemplate : undefined,
     gpu: llama.gpu,
     threads: settings.threads,
-    decodeThreadpool: threadpool.kind,
+    decodeThreadpool: fastDecode.threadpool,
     dispose: async () => {
       await llama.dispose();
-      threadpool.release();
+      fastDecode.release();
     },
   };
 }
