@@ -9,7 +9,7 @@ import { resolveBenchModel } from "./lib/benchModels.mjs";
 import { buildLlamaCpp, bundledLlamaCppCommit } from "./lib/buildLlamaCpp.mjs";
 import { runLlamaBench } from "./lib/llamaBench.mjs";
 import { machineInfo } from "./lib/machineInfo.mjs";
-import { startLlamaServer, startReplica } from "./lib/processes.mjs";
+import { cpuTimeMs, startLlamaServer, startReplica } from "./lib/processes.mjs";
 import { median, percentile, ratio } from "./lib/stats.mjs";
 import { runStreams } from "./lib/streamCompletion.mjs";
 
@@ -72,6 +72,9 @@ async function startServers(model, options, log) {
 function summarize(runs) {
   return {
     tokensPerSecond: median(runs.map((run) => run.tokensPerSecond)),
+    // The best run: interference from other processes only ever slows a run down.
+    bestTokensPerSecond: Math.max(...runs.map((run) => run.tokensPerSecond)),
+    cpuMsPerToken: median(runs.map((run) => run.cpuMsPerToken ?? Number.NaN)),
     ttftP50Ms: percentile(runs.flatMap((run) => run.ttftMs), 50),
     ttftP99Ms: percentile(runs.flatMap((run) => run.ttftMs), 99),
     itlP50Ms: percentile(runs.flatMap((run) => run.gapsMs), 50),
@@ -96,7 +99,10 @@ async function benchModel(model, options, log) {
       const runs = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
       for (let repeat = 0; repeat < options.repeat; repeat++) {
         for (const [name, server] of Object.entries(servers)) {
+          const cpuBefore = cpuTimeMs(server.pid);
           const run = await runStreams(server.baseUrl, { ...server.body, ...body }, { streams, rounds: options.rounds });
+          const cpuAfter = cpuTimeMs(server.pid);
+          if (cpuBefore !== undefined && cpuAfter !== undefined) run.cpuMsPerToken = (cpuAfter - cpuBefore) / run.tokens;
           log(`${model.name} ${streams} stream(s) ${name}: ${run.tokensPerSecond.toFixed(1)} tok/s`);
           runs[name].push(run);
         }
@@ -125,6 +131,9 @@ function ratiosOf(result, streamLevels) {
       fastVsLlamaServer: ratio(tps("fast"), tps("llama-server")),
       stockVsLlamaServer: ratio(tps("stock"), tps("llama-server")),
       fastVsStock: ratio(tps("fast"), tps("stock")),
+      bestFastVsLlamaServer: ratio(level.fast?.bestTokensPerSecond, level["llama-server"]?.bestTokensPerSecond),
+      bestStockVsLlamaServer: ratio(level.stock?.bestTokensPerSecond, level["llama-server"]?.bestTokensPerSecond),
+      cpuPerTokenFastVsLlamaServer: ratio(level.fast?.cpuMsPerToken, level["llama-server"]?.cpuMsPerToken),
       fastVsLlamaBench: streams === 1 ? ratio(tps("fast"), result.llamaBench?.tokensPerSecond) : null,
       llamaServerVsLlamaBench: streams === 1 ? ratio(tps("llama-server"), result.llamaBench?.tokensPerSecond) : null,
       fastTtftP50VsLlamaServer: ratio(level.fast?.ttftP50Ms, level["llama-server"]?.ttftP50Ms),

@@ -1,6 +1,7 @@
 // Servers the engine bench starts: each in its own process group, always killed at the end.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 
@@ -48,6 +49,18 @@ async function stop(child) {
   started.delete(child);
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in ms; undefined off Linux. */
+export function cpuTimeMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100;
+
 export async function freePort() {
   const server = createServer();
   server.listen(0, "127.0.0.1");
@@ -81,7 +94,7 @@ export async function startReplica({ bin, configPath, modelId, env, home }) {
     });
     child.once("exit", (code) => reject(new Error(`replica exited (${code}) before ready:\n${logs.slice(-20).join("\n")}`)));
   });
-  return { baseUrl, logs, stop: () => stop(child) };
+  return { baseUrl, logs, pid: child.pid, stop: () => stop(child) };
 }
 
 /** llama-server on a free port; resolves once /health answers 200. */
@@ -106,5 +119,5 @@ export async function startLlamaServer({ server, modelPath, threads, slots, cont
     if (Date.now() > deadline) throw new Error("llama-server did not become healthy in 5 minutes");
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { baseUrl, logs, args, stop: () => stop(child) };
+  return { baseUrl, logs, args, pid: child.pid, stop: () => stop(child) };
 }

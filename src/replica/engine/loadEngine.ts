@@ -10,6 +10,7 @@ import { ModelLoadError } from "../errors/ModelLoadError.js";
 import type { ReplicaSettings } from "../ReplicaSettings.js";
 import { assertGgufFile } from "./assertGgufFile.js";
 import { applyFastDecode } from "./fastDecode/applyFastDecode.js";
+import { sequenceOrderedBatching } from "./fastDecode/sequenceOrderedBatching.js";
 import type { Engine } from "./Engine.js";
 import { SequencePool } from "./SequencePool.js";
 
@@ -54,8 +55,10 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
 
   const contextSize = settings.contextSize ?? Math.min(model.trainContextSize || DEFAULT_CONTEXT_CAP, DEFAULT_CONTEXT_CAP);
   let context: LlamaContext;
+  const batching = sequenceOrderedBatching();
   try {
     context = await model.createContext({
+      batching: batching.options,
       contextSize,
       sequences: settings.sequences,
       threads: settings.threads,
@@ -69,6 +72,7 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
         `${error instanceof Error ? error.message : String(error)} (lower max_model_len or max_num_seqs)`,
     );
   }
+  batching.bind(context);
   const sequences = Array.from({ length: settings.sequences }, () => context.getSequence());
   const pool = new SequencePool(sequences, settings.maxQueuedRequests);
   const fastDecode = applyFastDecode({

@@ -1,6 +1,7 @@
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { alignDecodeSteps } from "./alignDecodeSteps.js";
 import { attachPersistentThreadpool } from "./attachPersistentThreadpool.js";
+import { isOff } from "./isOff.js";
 
 export interface FastDecodeOptions {
   readonly context: LlamaContext;
@@ -11,7 +12,10 @@ export interface FastDecodeOptions {
   readonly threads: number;
   /** True while more than one sequence is generating (for example `() => pool.ongoing > 1`). */
   readonly othersGenerating: () => boolean;
-  /** `LLMSERVE_FAST_DECODE=off`, `LLMSERVE_ALIGN_DECODE=off`, `LLMSERVE_THREADPOOL_POLL`; defaults to process.env. */
+  /**
+   * `LLMSERVE_FAST_DECODE=off` (everything off), `LLMSERVE_THREADPOOL=off`, `LLMSERVE_ALIGN_DECODE=off`,
+   * `LLMSERVE_THREADPOOL_POLL`; defaults to process.env.
+   */
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -27,8 +31,6 @@ export interface FastDecode {
   release(): void;
 }
 
-const OFF = /^(0|off|false|no)$/i;
-
 /**
  * The engine speed-ups of bench/README.md, applied to a freshly created context before anything is evaluated:
  * a persistent ggml threadpool (no OS threads started per token) and aligned decode steps (concurrent streams
@@ -43,7 +45,8 @@ export function applyFastDecode(options: FastDecodeOptions): FastDecode {
   });
   const alignedSteps =
     options.sequences.length > 1 &&
-    !OFF.test(env["LLMSERVE_ALIGN_DECODE"] ?? "") &&
+    !isOff(env["LLMSERVE_FAST_DECODE"]) &&
+    !isOff(env["LLMSERVE_ALIGN_DECODE"]) &&
     options.sequences.every((sequence) => alignDecodeSteps(sequence, options.othersGenerating));
   const summary =
     `decode threadpool: ${pool.kind}${pool.reason !== undefined ? ` (${pool.reason})` : ""}; ` +

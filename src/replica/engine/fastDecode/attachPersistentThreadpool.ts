@@ -1,4 +1,5 @@
 import type { LlamaContext, LlamaModel } from "node-llama-cpp";
+import { isOff } from "./isOff.js";
 import { loadFastDecodeAddon, type FastDecodeAddonLoad } from "./loadFastDecodeAddon.js";
 
 /** The decode threadpool a context ended up with. */
@@ -41,7 +42,8 @@ export function attachPersistentThreadpool(
 ): DecodeThreadpool {
   const env = options.env ?? process.env;
   const stock = (reason: string): DecodeThreadpool => ({ kind: "stock", reason, release: () => undefined });
-  if (/^(0|off|false|no)$/i.test(env["LLMSERVE_FAST_DECODE"] ?? "")) return stock("disabled by LLMSERVE_FAST_DECODE");
+  if (isOff(env["LLMSERVE_FAST_DECODE"])) return stock("disabled by LLMSERVE_FAST_DECODE");
+  if (isOff(env["LLMSERVE_THREADPOOL"])) return stock("disabled by LLMSERVE_THREADPOOL");
   if (options.threads <= 1) return stock("one thread needs no threadpool");
   const load = options.addonLoad ?? loadFastDecodeAddon();
   if (!load.ok) return stock(load.reason);
