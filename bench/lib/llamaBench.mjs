@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 export function runLlamaBench({ bench, modelPath, threads, tokens, repetitions = 3 }) {
   const out = execFileSync(
     bench,
-    ["-m", modelPath, "-t", String(threads), "-p", "0", "-n", String(tokens), "-r", String(repetitions), "-fa", "0", "-o", "json"],
+    ["-m", modelPath, "-t", String(threads), "-p", "0", "-n", String(tokens), "-r", String(repetitions), "-o", "json"],
     { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 16 << 20 },
   );
   const rows = JSON.parse(out);

@@ -102,7 +102,7 @@ export async function startLlamaServer({ server, modelPath, threads, slots, cont
   const port = await freePort();
   const args = [
     "-m", modelPath, "-t", String(threads), "-tb", String(threads), "-np", String(slots), "-c", String(slots * contextPerSlot),
-    "--host", "127.0.0.1", "--port", String(port), "-fa", "off", "-no-kvu", "--no-webui", ...extraArgs,
+    "--host", "127.0.0.1", "--port", String(port), "-no-kvu", "--no-webui", ...extraArgs,
   ];
   const { child, logs, keep } = startGroup(server, args, {});
   createInterface({ input: child.stdout }).on("line", keep);
