@@ -12,5 +12,7 @@ export interface Engine {
   /** The GPU backend in use, or false on the CPU. */
   readonly gpu: string | false;
   readonly threads: number;
+  /** `persistent` when the fastDecode threadpool is attached, `stock` on node-llama-cpp's per-decode threads. */
+  readonly decodeThreadpool: "persistent" | "stock";
   dispose(): Promise<void>;
 }

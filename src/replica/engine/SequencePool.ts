@@ -27,10 +27,13 @@ export class SequencePool {
   readonly #waiters: Waiter[] = [];
   readonly #maxQueued: number;
   readonly #size: number;
+  /** Position in the constructor's list: sequences are created in sequence-id order. */
+  readonly #positions: Map<LlamaContextSequence, number>;
 
   public constructor(sequences: readonly LlamaContextSequence[], maxQueued: number) {
     this.#free = [...sequences];
     this.#size = sequences.length;
+    this.#positions = new Map(sequences.map((sequence, index) => [sequence, index]));
     this.#maxQueued = maxQueued;
   }
 
@@ -93,13 +96,20 @@ export class SequencePool {
     }
   }
 
+  #order(sequence: LlamaContextSequence): number {
+    return this.#positions.get(sequence) ?? Number.MAX_SAFE_INTEGER;
+  }
+
   /** Removes and returns the free sequence with the longest cached prefix of `tokens`. */
   #takeBest(tokens: readonly Token[]): LlamaContextSequence {
     let bestIndex = 0;
     let bestLength = -1;
     for (const [index, sequence] of this.#free.entries()) {
       const shared = sequence.compareContextTokens(tokens as Token[]).firstDifferentIndex;
-      if (shared > bestLength) {
+      // On a tie the lowest sequence id wins: busy sequences then stay contiguous, which llama.cpp's per-sequence
+      // KV cache needs to decode them in one micro-batch (see fastDecode/sequenceOrderedBatching.ts).
+      const best = this.#free[bestIndex];
+      if (shared > bestLength || (shared === bestLength && best !== undefined && this.#order(sequence) < this.#order(best))) {
         bestLength = shared;
         bestIndex = index;
       }

@@ -9,6 +9,8 @@ import {
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 import type { ReplicaSettings } from "../ReplicaSettings.js";
 import { assertGgufFile } from "./assertGgufFile.js";
+import { applyFastDecode } from "./fastDecode/applyFastDecode.js";
+import { sequenceOrderedBatching } from "./fastDecode/sequenceOrderedBatching.js";
 import type { Engine } from "./Engine.js";
 import { SequencePool } from "./SequencePool.js";
 
@@ -53,8 +55,10 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
 
   const contextSize = settings.contextSize ?? Math.min(model.trainContextSize || DEFAULT_CONTEXT_CAP, DEFAULT_CONTEXT_CAP);
   let context: LlamaContext;
+  const batching = sequenceOrderedBatching();
   try {
     context = await model.createContext({
+      batching: batching.options,
       contextSize,
       sequences: settings.sequences,
       threads: settings.threads,
@@ -68,17 +72,29 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
         `${error instanceof Error ? error.message : String(error)} (lower max_model_len or max_num_seqs)`,
     );
   }
+  batching.bind(context);
   const sequences = Array.from({ length: settings.sequences }, () => context.getSequence());
+  const pool = new SequencePool(sequences, settings.maxQueuedRequests);
+  const fastDecode = applyFastDecode({
+    context,
+    model,
+    sequences,
+    threads: settings.threads,
+    othersGenerating: () => pool.ongoing > 1,
+  });
+  log(fastDecode.summary);
   const chatTemplate = settings.chatTemplate ?? model.fileInfo.metadata.tokenizer?.chat_template;
   return {
     model,
-    pool: new SequencePool(sequences, settings.maxQueuedRequests),
+    pool,
     contextSize: context.contextSize,
     chatTemplate: typeof chatTemplate === "string" ? chatTemplate : undefined,
     gpu: llama.gpu,
     threads: settings.threads,
+    decodeThreadpool: fastDecode.threadpool,
     dispose: async () => {
       await llama.dispose();
+      fastDecode.release();
     },
   };
 }

@@ -1,0 +1,184 @@
+// llmserve fastDecode: gives a node-llama-cpp context the persistent ggml CPU threadpool that llama-server has.
+//
+// node-llama-cpp's addon never calls llama_attach_threadpool, so for every llama_decode with n_threads > 1 the
+// ggml CPU backend creates a disposable threadpool: it starts n_threads - 1 new OS threads, spins at a barrier
+// until they are scheduled, and joins them again. That costs milliseconds per token on a small VM. This addon
+// attaches one persistent pool (what llama.cpp's common_threadpools does for llama-server) to an existing
+// node-llama-cpp context.
+//
+// It is compiled at install time against the headers of the node-llama-cpp version that is installed (its
+// addon's AddonContext.h and the llama.h/ggml headers of the llama.cpp source it bundles), and links to nothing:
+// the llama and ggml functions are looked up in the libllama / libggml-base that node-llama-cpp has already
+// loaded into this process (whichever variant: CPU, CUDA or Vulkan), so both addons share one llama.cpp.
+#include <dlfcn.h>
+#include <link.h>
+
+#include <cstring>
+#include <string>
+
+#include "AddonContext.h"
+#include "AddonModel.h"
+#include "ggml-backend.h"
+#include "ggml-cpu.h"
+#include "llama.h"
+
+namespace {
+
+struct LoadedLibraryQuery {
+    const char* prefix;
+    const char* excludedPrefix;
+    std::string path;
+};
+
+int findLoadedLibrary(struct dl_phdr_info* info, size_t, void* data) {
+    auto* query = static_cast<LoadedLibraryQuery*>(data);
+    if (info->dlpi_name == nullptr || info->dlpi_name[0] == '\0') return 0;
+    const char* slash = std::strrchr(info->dlpi_name, '/');
+    const char* base = slash == nullptr ? info->dlpi_name : slash + 1;
+    if (std::strncmp(base, query->prefix, std::strlen(query->prefix)) != 0) return 0;
+    if (query->excludedPrefix != nullptr && std::strncmp(base, query->excludedPrefix, std::strlen(query->excludedPrefix)) == 0) {
+        return 0;
+    }
+    query->path = info->dlpi_name;
+    return 1;
+}
+
+// A handle to a shared library that is already loaded in this process (never loads a new copy).
+void* openLoaded(const char* prefix, const char* excludedPrefix, std::string& error) {
+    LoadedLibraryQuery query{prefix, excludedPrefix, {}};
+    dl_iterate_phdr(findLoadedLibrary, &query);
+    if (query.path.empty()) {
+        error = std::string("no ") + prefix + "* library is loaded (load a node-llama-cpp context first)";
+        return nullptr;
+    }
+    void* handle = dlopen(query.path.c_str(), RTLD_NOW | RTLD_NOLOAD);
+    if (handle == nullptr) error = "cannot open " + query.path + ": " + dlerror();
+    return handle;
+}
+
+template <typename Fn>
+bool lookup(void* handle, const char* name, Fn*& fn, std::string& error) {
+    fn = reinterpret_cast<Fn*>(dlsym(handle, name));
+    if (fn == nullptr) error = std::string("symbol ") + name + " not found";
+    return fn != nullptr;
+}
+
+struct Api {
+    decltype(llama_attach_threadpool)* attachThreadpool = nullptr;
+    decltype(llama_detach_threadpool)* detachThreadpool = nullptr;
+    decltype(llama_get_model)* getModel = nullptr;
+    decltype(llama_n_threads)* nThreads = nullptr;
+    decltype(ggml_backend_dev_by_type)* devByType = nullptr;
+    decltype(ggml_backend_dev_backend_reg)* devBackendReg = nullptr;
+    decltype(ggml_backend_reg_get_proc_address)* regGetProcAddress = nullptr;
+    decltype(ggml_threadpool_params_default)* threadpoolParamsDefault = nullptr;
+    decltype(ggml_threadpool_new)* threadpoolNew = nullptr;
+    decltype(ggml_threadpool_free)* threadpoolFree = nullptr;
+};
+
+bool resolveApi(Api& api, std::string& error) {
+    void* llama = openLoaded("libllama", "libllama-", error);
+    if (llama == nullptr) return false;
+    void* ggmlBase = openLoaded("libggml-base", nullptr, error);
+    if (ggmlBase == nullptr) return false;
+    void* ggml = openLoaded("libggml.", nullptr, error);  // the backend registry
+    if (ggml == nullptr) return false;
+    bool ok = lookup(llama, "llama_attach_threadpool", api.attachThreadpool, error) &&
+              lookup(llama, "llama_detach_threadpool", api.detachThreadpool, error) &&
+              lookup(llama, "llama_get_model", api.getModel, error) &&
+              lookup(llama, "llama_n_threads", api.nThreads, error) &&
+              lookup(ggml, "ggml_backend_dev_by_type", api.devByType, error) &&
+              lookup(ggmlBase, "ggml_backend_dev_backend_reg", api.devBackendReg, error) &&
+              lookup(ggmlBase, "ggml_backend_reg_get_proc_address", api.regGetProcAddress, error) &&
+              lookup(ggmlBase, "ggml_threadpool_params_default", api.threadpoolParamsDefault, error);
+    if (!ok) return false;
+    ggml_backend_dev_t cpu = api.devByType(GGML_BACKEND_DEVICE_TYPE_CPU);
+    if (cpu == nullptr) {
+        error = "no ggml CPU backend is registered";
+        return false;
+    }
+    ggml_backend_reg_t reg = api.devBackendReg(cpu);
+    api.threadpoolNew = reinterpret_cast<decltype(ggml_threadpool_new)*>(api.regGetProcAddress(reg, "ggml_threadpool_new"));
+    api.threadpoolFree = reinterpret_cast<decltype(ggml_threadpool_free)*>(api.regGetProcAddress(reg, "ggml_threadpool_free"));
+    if (api.threadpoolNew == nullptr || api.threadpoolFree == nullptr) {
+        error = "the ggml CPU backend has no ggml_threadpool_new/ggml_threadpool_free";
+        return false;
+    }
+    return true;
+}
+
+struct AttachedPool {
+    Api api;
+    ggml_threadpool_t pool = nullptr;
+};
+
+void freePool(AttachedPool* attached) {
+    if (attached->pool != nullptr) attached->api.threadpoolFree(attached->pool);
+    attached->pool = nullptr;
+}
+
+// attachThreadpool(addonContext, addonModel, { threads, sequences, poll }) -> External
+// Throws (a JS Error with the reason) when anything does not match; the caller then keeps the stock path.
+Napi::Value AttachThreadpool(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsObject() || !info[2].IsObject()) {
+        throw Napi::TypeError::New(env, "attachThreadpool(addonContext, addonModel, options)");
+    }
+    auto options = info[2].As<Napi::Object>();
+    const int threads = options.Get("threads").As<Napi::Number>().Int32Value();
+    const uint32_t sequences = options.Get("sequences").As<Napi::Number>().Uint32Value();
+    const uint32_t poll = options.Has("poll") ? options.Get("poll").As<Napi::Number>().Uint32Value() : 50;
+
+    // Both objects were wrapped by node-llama-cpp's addon; N-API keeps wrapped pointers in a per-isolate slot,
+    // so this addon can unwrap them. Every field read below is checked against what JS knows before the
+    // llama_context pointer is used.
+    void* contextPointer = nullptr;
+    void* modelPointer = nullptr;
+    if (napi_unwrap(env, info[0], &contextPointer) != napi_ok || contextPointer == nullptr ||
+        napi_unwrap(env, info[1], &modelPointer) != napi_ok || modelPointer == nullptr) {
+        throw Napi::Error::New(env, "not a node-llama-cpp AddonContext/AddonModel");
+    }
+    auto* context = static_cast<AddonContext*>(contextPointer);
+    auto* model = static_cast<AddonModel*>(modelPointer);
+    if (context->model != model || !context->contextLoaded || context->disposed || context->ctx == nullptr ||
+        context->context_params.n_seq_max != sequences || context->context_params.n_threads != threads) {
+        throw Napi::Error::New(env, "the node-llama-cpp context does not have the expected layout or state");
+    }
+
+    auto* attached = new AttachedPool();
+    std::string error;
+    if (!resolveApi(attached->api, error)) {
+        delete attached;
+        throw Napi::Error::New(env, error);
+    }
+    if (attached->api.getModel(context->ctx) != model->model || attached->api.nThreads(context->ctx) != threads) {
+        delete attached;
+        throw Napi::Error::New(env, "the llama_context does not belong to the given model");
+    }
+    ggml_threadpool_params params = attached->api.threadpoolParamsDefault(threads);
+    params.poll = poll;
+    attached->pool = attached->api.threadpoolNew(&params);
+    if (attached->pool == nullptr) {
+        delete attached;
+        throw Napi::Error::New(env, "ggml_threadpool_new failed");
+    }
+    attached->api.attachThreadpool(context->ctx, attached->pool, nullptr);
+    return Napi::External<AttachedPool>::New(env, attached);
+}
+
+// freeThreadpool(handle): call only once the context is disposed (or detached), never while it decodes.
+Napi::Value FreeThreadpool(const Napi::CallbackInfo& info) {
+    auto* attached = info[0].As<Napi::External<AttachedPool>>().Data();
+    freePool(attached);
+    return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+    exports.Set("attachThreadpool", Napi::Function::New(env, AttachThreadpool));
+    exports.Set("freeThreadpool", Napi::Function::New(env, FreeThreadpool));
+    return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(llmserve_fast_decode, Init)

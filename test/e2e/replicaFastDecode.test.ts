@@ -1,0 +1,45 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadFastDecodeAddon } from "../../src/replica/engine/fastDecode/loadFastDecodeAddon.js";
+import { ensureLoopModel } from "../models/ensureLoopModel.js";
+import { LOOP_ALPHABET } from "../models/loopScript.js";
+import { createTempHome } from "../helpers/cli.js";
+import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
+
+const MODEL = "loop";
+const TOKENS = 60;
+
+describe("llmserve replica with 2 threads (fastDecode: persistent threadpool, aligned decode steps)", () => {
+  const home = createTempHome();
+  let replica: ReplicaProcess;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    const config = writeReplicaConfig(home.path, { modelId: MODEL, source: ensureLoopModel(), engineKwargs: { max_num_seqs: 4 } });
+    replica = await startReadyReplica(config, MODEL, { home: home.path, env: { LLMSERVE_THREADS: "2" } });
+    client = new OpenAI({ baseURL: `${replica.baseUrl}/v1`, apiKey: "unused", maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await replica?.kill();
+    home.remove();
+  });
+
+  it("should log which decode path it uses: the persistent pool whenever the addon is built", () => {
+    const line = replica.stderr.find((entry) => entry.includes("decode threadpool:"));
+    const addon = loadFastDecodeAddon();
+    expect(line).toMatch(addon.ok ? /decode threadpool: persistent; decode steps: aligned/ : /decode threadpool: stock \(.+\); decode steps: aligned/);
+  });
+
+  it("should stream the same text to 4 concurrent clients as the model's script", async () => {
+    const expected = Array.from({ length: TOKENS }, (_, index) => LOOP_ALPHABET[index % LOOP_ALPHABET.length]).join("");
+    const texts = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const stream = await client.completions.create({ model: MODEL, prompt: "z", max_tokens: TOKENS, temperature: 0, stream: true });
+        let text = "";
+        for await (const chunk of stream) text += chunk.choices[0]?.text ?? "";
+        return text;
+      }),
+    );
+    expect(texts).toEqual([expected, expected, expected, expected]);
+  });
+});
