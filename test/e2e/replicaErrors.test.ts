@@ -6,7 +6,9 @@ import { startServingReplica, type ReplicaProcess } from "../helpers/startReplic
 import { waitFor } from "../helpers/waitFor.js";
 
 const MODEL = "loop";
-const CONTEXT = 4096;
+// Large enough that a stream nobody reads cannot reach the end of its context while a test still needs it running
+// (the loop model makes thousands of tokens a second, and loopback socket buffers hold megabytes of SSE).
+const CONTEXT = 32768;
 
 interface ErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
