@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fetchOrExplain } from "./fetchOrExplain.js";
 import { DownloadError } from "./DownloadError.js";
 
 export interface DownloadProgress {
@@ -131,7 +132,7 @@ function get(url: string, offset: number, token: string | undefined, signal: Abo
   const headers: Record<string, string> = { "user-agent": "llmserve" };
   if (offset > 0) headers["range"] = `bytes=${offset}-`;
   if (token !== undefined) headers["authorization"] = `Bearer ${token}`;
-  return fetch(url, { headers, redirect: "follow", ...(signal !== undefined ? { signal } : {}) });
+  return fetchOrExplain(url, { headers, redirect: "follow", ...(signal !== undefined ? { signal } : {}) }, `download ${redact(url)}`);
 }
 
 /** The URL without its query string (signed CDN URLs carry credentials there). */

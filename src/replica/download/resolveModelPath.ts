@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fetchOrExplain } from "./fetchOrExplain.js";
 import { DownloadError } from "./DownloadError.js";
 import { cachedModelPath } from "./cachedModelPath.js";
 import { downloadFile, type DownloadProgress } from "./downloadFile.js";
@@ -77,13 +78,14 @@ async function manifestFile(owner: string, repo: string, quant: string, repoDir:
   }
   const url = `${options.hfEndpoint}v2/${owner}/${repo}/manifests/${encodeURIComponent(quant)}`;
   const headers: Record<string, string> = { "user-agent": "llama-cpp", accept: "application/json" };
-  let response = await fetch(url, { headers, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
+  const what = `resolve hf:${owner}/${repo}:${quant}`;
+  let response = await fetchOrExplain(url, { headers, ...(options.signal !== undefined ? { signal: options.signal } : {}) }, what);
   if ((response.status === 401 || response.status === 403) && options.hfToken !== undefined) {
     await response.body?.cancel();
-    response = await fetch(url, {
+    response = await fetchOrExplain(url, {
       headers: { ...headers, authorization: `Bearer ${options.hfToken}` },
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
-    });
+    }, what);
   }
   if (!response.ok) {
     await response.body?.cancel();

@@ -112,4 +112,14 @@ describe("resolveModelPath", () => {
     expect(server.requests.length).toBe(before);
     expect(existsSync(path)).toBe(true);
   });
+  it("should say what it was doing, where and why when the hub cannot be reached (not fetch's bare 'fetch failed')", async () => {
+    const { freePort } = await import("../../helpers/freePort.js");
+    const closed = await freePort();
+    await expect(
+      resolveModelPath("hf:acme/Small-GGUF:Q8_0", { modelsDir, hfEndpoint: `http://127.0.0.1:${closed}/`, hfToken: undefined }),
+    ).rejects.toThrow(`cannot resolve hf:acme/Small-GGUF:Q8_0: cannot reach 127.0.0.1:${closed} (ECONNREFUSED)`);
+    await expect(
+      resolveModelPath(`http://127.0.0.1:${closed}/m/model.gguf?sig=secret`, { modelsDir, hfEndpoint: "https://huggingface.co/", hfToken: undefined }),
+    ).rejects.toThrow(new RegExp(`^cannot download http://127\\.0\\.0\\.1:${closed}/m/model\\.gguf: cannot reach 127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\)$`));
+  });
 });
