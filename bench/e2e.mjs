@@ -31,6 +31,8 @@ async function measureThroughput(targets, options, log) {
       const names = Object.keys(targets);
       const order = names.map((_, i) => names[(i + repeat) % names.length]);
       for (const name of order) {
+        // Let the previous contender's spinning threads (OpenMP, ggml's pool) go idle first: fair to whoever is next.
+        await new Promise((resolve) => setTimeout(resolve, options.settleMs));
         const run = await runStreams(targets[name].baseUrl, { ...targets[name].body, ...body }, { streams, rounds: options.rounds });
         log(`e2e ${streams} stream(s) ${name}: ${run.tokensPerSecond.toFixed(1)} tok/s, TTFT p50 ${percentile(run.ttftMs, 50).toFixed(1)} ms`);
         runs[name].push(run);
@@ -134,8 +136,9 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
     contextPerSlot: options.contextPerSlot ?? 1024,
     tokens: options.tokens ?? 32,
     streams,
-    rounds: options.rounds ?? 1,
-    repeat: options.repeat ?? 3,
+    rounds: options.rounds ?? 2,
+    repeat: options.repeat ?? 5,
+    settleMs: 300,
     proxyRequests: options.proxyRequests ?? 200,
     cycles: options.cycles ?? 3,
     rssReplicas: options.rssReplicas ?? 4,

@@ -42,8 +42,8 @@ if (values.help) {
   --threads N             CPU threads for every server (default: all cores)
   --slots N               parallel sequences (replica max_num_seqs, llama-server -np; default: max streams)
   --context N             context per slot (default 1024)
-  --rounds N              requests per stream, one after another (default 1)
-  --repeat N              interleaved repeats per level; the median is reported (engine 2, e2e 3)
+  --rounds N              requests per stream, one after another (engine 1, e2e 2)
+  --repeat N              interleaved repeats per level; the median is reported (engine 2, e2e 5)
  engine bench:
   --models loop,254m      loop | 254m | 1.5b | path/to/model.gguf (comma-separated)
   --tokens N              tokens per request (default: loop 512, others 64)
