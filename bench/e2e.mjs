@@ -161,6 +161,13 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
     threads: settings.threads,
   });
   let pids = [];
+  // The controller `run` starts is not our child: stop it on any exit (an uncaught error such as EPIPE on a
+  // closed stdout, Ctrl-C via processes.mjs) as well as in `finally`.
+  const onExit = () => {
+    forceStop(root, home, pids);
+    rmSync(home, { recursive: true, force: true });
+  };
+  process.once("exit", onExit);
   try {
     // Cycle 1 serves the traffic; the others only run and shut down. The standalone replica start comes first in
     // each cycle, so the run never gets a colder page cache than the load it is compared with.
@@ -211,6 +218,7 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
     result.memory = await measureControllerMemory(home, settings, log);
   } finally {
     forceStop(root, home, pids);
+    process.off("exit", onExit);
     rmSync(home, { recursive: true, force: true });
   }
   result.targets = e2eTargets(result);
