@@ -1,27 +1,34 @@
 #!/usr/bin/env node
-// `npm run bench`: builds what it needs, runs the benches side by side, prints tables and ratios, writes JSON to
-// bench/results/. See bench/README.md. The end-to-end bench (issue 8) goes beside the engine bench here.
+// `npm run bench`: builds what it needs, runs the engine bench (issue 10) and then the end-to-end bench (issue 8),
+// prints tables and ratios, writes JSON to bench/results/. See bench/README.md.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { runE2eBench } from "./e2e.mjs";
 import { ENGINE_CONTENDERS, runEngineBench } from "./engine.mjs";
+import { formatE2eTable } from "./lib/formatE2eTable.mjs";
 import { formatEngineTable } from "./lib/formatEngineTable.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SUITES = ["engine", "e2e"];
 const { values } = parseArgs({
   options: {
-    suite: { type: "string", default: "engine" },
+    only: { type: "string" },
     models: { type: "string", default: "loop,254m" },
+    "e2e-model": { type: "string", default: "254m" },
     streams: { type: "string", default: "1,4,16" },
     threads: { type: "string" },
     slots: { type: "string" },
     context: { type: "string" },
     tokens: { type: "string" },
+    "e2e-tokens": { type: "string" },
     rounds: { type: "string" },
     repeat: { type: "string" },
     poll: { type: "string" },
     contenders: { type: "string", default: ENGINE_CONTENDERS.join(",") },
+    "proxy-requests": { type: "string" },
+    cycles: { type: "string" },
     out: { type: "string" },
     "no-build": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
@@ -30,40 +37,70 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`npm run bench -- [options]
-  --models loop,254m      loop | 254m | 1.5b | path/to/model.gguf (comma-separated)
-  --streams 1,4,16        concurrent streams
+  --only engine|e2e       run one bench (default: both, engine first)
+  --streams 1,4,16        concurrent streams (both benches)
   --threads N             CPU threads for every server (default: all cores)
   --slots N               parallel sequences (replica max_num_seqs, llama-server -np; default: max streams)
   --context N             context per slot (default 1024)
+  --rounds N              requests per stream, one after another (engine 1, e2e 2)
+  --repeat N              interleaved repeats per level; the median is reported (engine 2, e2e 5)
+ engine bench:
+  --models loop,254m      loop | 254m | 1.5b | path/to/model.gguf (comma-separated)
   --tokens N              tokens per request (default: loop 512, others 64)
-  --rounds N              requests per stream, one after another (default 1)
-  --repeat N              interleaved repeats per level; the median is reported (default 2)
   --poll N                fastDecode threadpool polling level 0-100 (default 50)
   --contenders LIST       ${ENGINE_CONTENDERS.join(",")}
+ end-to-end bench:
+  --e2e-model 254m        254m | 1.5b | path/to/model.gguf
+  --e2e-tokens N          tokens per request (default 32)
+  --proxy-requests N      short requests per side for the proxy overhead (default 200)
+  --cycles N              run/shutdown cycles (default 3; the first one serves the traffic)
+  --out FILE              JSON file (only with --only)
   --no-build              skip npm run build`);
   process.exit(0);
 }
 
 const list = (value) => value.split(",").map((item) => item.trim()).filter(Boolean);
 const int = (value) => (value === undefined ? undefined : Number.parseInt(value, 10));
+const suites = values.only !== undefined ? list(values.only) : SUITES;
+for (const suite of suites) if (!SUITES.includes(suite)) throw new Error(`unknown bench ${suite} (${SUITES.join(", ")})`);
+const out = suites.length === 1 ? values.out : undefined;
 
 if (!values["no-build"]) {
   execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
   execFileSync(process.execPath, ["scripts/buildFastDecode.mjs"], { cwd: root, stdio: "inherit" });
 }
-if (values.suite !== "engine") throw new Error(`unknown suite ${values.suite} (engine)`);
-const { result, file } = await runEngineBench({
-  models: list(values.models),
-  streams: list(values.streams).map(Number),
-  threads: int(values.threads),
-  slots: int(values.slots),
-  contextPerSlot: int(values.context),
-  tokens: int(values.tokens),
-  rounds: int(values.rounds),
-  repeat: int(values.repeat),
-  poll: int(values.poll),
-  contenders: list(values.contenders),
-  out: values.out,
-});
-console.log(formatEngineTable(result));
-console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
+const streams = list(values.streams).map(Number);
+if (suites.includes("engine")) {
+  const { result, file } = await runEngineBench({
+    models: list(values.models),
+    streams,
+    threads: int(values.threads),
+    slots: int(values.slots),
+    contextPerSlot: int(values.context),
+    tokens: int(values.tokens),
+    rounds: int(values.rounds),
+    repeat: int(values.repeat),
+    poll: int(values.poll),
+    contenders: list(values.contenders),
+    out,
+  });
+  console.log(formatEngineTable(result));
+  console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
+}
+if (suites.includes("e2e")) {
+  const { result, file } = await runE2eBench({
+    model: values["e2e-model"],
+    streams,
+    threads: int(values.threads),
+    slots: int(values.slots),
+    contextPerSlot: int(values.context),
+    tokens: int(values["e2e-tokens"]),
+    rounds: int(values.rounds),
+    repeat: int(values.repeat),
+    proxyRequests: int(values["proxy-requests"]),
+    cycles: int(values.cycles),
+    out,
+  });
+  console.log(`\n## End-to-end\n\n${formatE2eTable(result)}`);
+  console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
+}

@@ -42,8 +42,8 @@ export const MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
 export const CONTROLLER_START_TIMEOUT_MS = 30_000;
 /** `run`/`status`: one admin request to the controller. */
 export const ADMIN_REQUEST_TIMEOUT_MS = 5_000;
-/** `run`: how often it polls the controller's status while waiting for RUNNING. */
-export const RUN_POLL_INTERVAL_MS = 250;
+/** `run`: how often it polls the controller's status while waiting for RUNNING (a poll costs the controller ~1 ms). */
+export const RUN_POLL_INTERVAL_MS = 100;
 /** `shutdown`: margin on top of the graceful timeout and replica grace before SIGKILL on every group. */
 export const SHUTDOWN_MARGIN_MS = 5_000;
 /** Ray's default graceful_shutdown_timeout_s, used when a deployment sets none. */

@@ -3,7 +3,7 @@ import { formatDiagnostic } from "../../config/formatDiagnostic.js";
 import { loadConfigFile } from "../../config/loadConfigFile.js";
 import { replicaSettingsFromConfig } from "../../replica/replicaSettingsFromConfig.js";
 import { writeReplicaEvent } from "../../replica/ReplicaEvent.js";
-import { runReplica, type RunningReplica } from "../../replica/runReplica.js";
+import type { RunningReplica } from "../../replica/runReplica.js";
 import { selectLlmConfig } from "../../replica/selectLlmConfig.js";
 import { watchParentProcess } from "../../replica/watchParentProcess.js";
 
@@ -62,6 +62,9 @@ async function serveReplica(options: ReplicaCommandOptions): Promise<number> {
   try {
     const { app, llmConfig } = selectLlmConfig(config, options.model, options.app);
     const settings = replicaSettingsFromConfig(config, app, llmConfig, process.env);
+    // Loaded here, not at the top: every llmserve command (and the controller) imports this file, and the engine's
+    // module graph (node-llama-cpp) costs each of them ~150 ms of start-up and ~25 MB of memory.
+    const { runReplica } = await import("../../replica/runReplica.js");
     replica = await runReplica(settings, { host: options.host, port: options.port, onEvent: writeReplicaEvent, log });
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
