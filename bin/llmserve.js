@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli/main.js";
+// The controller daemon gets an entry that loads only its own command (memory; see dist/cli/controllerMain.js).
+const entry = process.argv[2] === "_controller" ? "../dist/cli/controllerMain.js" : "../dist/cli/main.js";
+const { main } = await import(entry);
 
 await main(process.argv);

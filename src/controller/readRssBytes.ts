@@ -1,5 +1,5 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { execaSync } from "execa";
 
 /** Resident memory of a process in bytes (/proc on Linux, `ps` elsewhere); undefined when it cannot be read. */
 export function readRssBytes(pid: number): number | undefined {
@@ -13,8 +13,8 @@ export function readRssBytes(pid: number): number | undefined {
     }
   }
   try {
-    const { stdout } = execaSync("ps", ["-o", "rss=", "-p", String(pid)], { reject: false });
-    const kb = Number(String(stdout).trim());
+    const stdout = execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const kb = Number(stdout.trim());
     return Number.isFinite(kb) && kb > 0 ? kb * 1024 : undefined;
   } catch {
     return undefined;

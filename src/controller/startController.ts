@@ -8,11 +8,15 @@ import type { ControllerStartupEvent } from "./runController.js";
 import { CONTROLLER_START_TIMEOUT_MS } from "./timeouts.js";
 
 /**
- * V8 flags for the controller process. Its live heap is small (~15 MB), but V8's default young generation grows
- * to 16 MB semi-spaces under the proxy's allocation churn and keeps them: capped at 1 MB, the controller's
- * resident memory is ~12 MB lower (bench/README.md, "End-to-end").
+ * V8 flags for the controller process (bench/README.md, "End-to-end", memory).
+ * - `--max-semi-space-size=1`: its live heap is small (~12 MB), but V8's default young generation grows to 16 MB
+ *   semi-spaces under the proxy's allocation churn and keeps them: capped at 1 MB, resident memory is ~12 MB lower.
+ * - `--liftoff-only`: the only WebAssembly in the controller is undici's HTTP parser (llhttp). Optimising it with
+ *   TurboFan, which V8 does on a background thread once the proxy is busy, takes ~35 MB of compiler memory, part
+ *   of which glibc keeps in that thread's arena (+3-9 MB resident for the controller's life, varying run to run).
+ *   The baseline code parses a response ~9 us slower (40 SSE chunks): not measurable through the proxy.
  */
-const CONTROLLER_NODE_FLAGS = ["--max-semi-space-size=1"];
+const CONTROLLER_NODE_FLAGS = ["--max-semi-space-size=1", "--liftoff-only"];
 
 export interface StartedController {
   pid: number;

@@ -1,4 +1,4 @@
-import { execa } from "execa";
+import { execFile } from "node:child_process";
 import type { GpuInfo } from "./GpuInfo.js";
 import { parseNvidiaSmiCsv } from "./parseNvidiaSmiCsv.js";
 
@@ -29,17 +29,21 @@ export async function readGpuInventory(options: ReadGpuInventoryOptions = {}): P
   const env = options.env ?? process.env;
   const fromEnv = env["LLMSERVE_NVIDIA_SMI"];
   const command = options.nvidiaSmiPath ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : "nvidia-smi");
-  try {
-    const result = await execa(command, [...NVIDIA_SMI_QUERY_ARGS], {
-      reject: false,
-      timeout: options.timeoutMs ?? NVIDIA_SMI_TIMEOUT_MS,
-      env: { ...env, LC_ALL: "C" },
-      extendEnv: false,
-      stdin: "ignore",
-    });
-    if (result.exitCode !== 0 || typeof result.stdout !== "string") return [];
-    return parseNvidiaSmiCsv(result.stdout);
-  } catch {
-    return [];
-  }
+  // node:child_process rather than execa: the controller runs this at every placement, and execa would add ~5 MB
+  // to its resident memory for its whole life (bench/README.md, "End-to-end").
+  const stdout = await new Promise<string | undefined>((resolve) => {
+    try {
+      const child = execFile(
+        command,
+        [...NVIDIA_SMI_QUERY_ARGS],
+        { timeout: options.timeoutMs ?? NVIDIA_SMI_TIMEOUT_MS, env: { ...env, LC_ALL: "C" }, encoding: "utf8" },
+        (error, out) => resolve(error === null ? out : undefined),
+      );
+      // Like stdin "ignore": nvidia-smi gets an empty stdin (an error on it, e.g. when the spawn failed, is moot).
+      child.stdin?.on("error", () => undefined).end();
+    } catch {
+      resolve(undefined);
+    }
+  });
+  return stdout === undefined ? [] : parseNvidiaSmiCsv(stdout);
 }
