@@ -10,6 +10,7 @@ import { ModelLoadError } from "../errors/ModelLoadError.js";
 import type { ReplicaSettings } from "../ReplicaSettings.js";
 import { assertGgufFile } from "./assertGgufFile.js";
 import { applyFastDecode } from "./fastDecode/applyFastDecode.js";
+import { loadContextLock } from "./fastDecode/loadContextLock.js";
 import { sequenceOrderedBatching } from "./fastDecode/sequenceOrderedBatching.js";
 import type { Engine } from "./Engine.js";
 import { SequencePool } from "./SequencePool.js";
@@ -81,6 +82,7 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     sequences,
     threads: settings.threads,
     othersGenerating: () => pool.ongoing > 1,
+    withLock: await loadContextLock(),
   });
   log(fastDecode.summary);
   const chatTemplate = settings.chatTemplate ?? model.fileInfo.metadata.tokenizer?.chat_template;
