@@ -1,4 +1,24 @@
 // One streamed /v1/completions request, timed per event: what a client of an OpenAI-compatible server sees.
+import { Agent, fetch } from "undici";
+
+// The bench interleaves servers, so a connection often idles for longer than a server's keep-alive timeout (5 s for
+// llmserve and llama-server). Reusing it then races the server's close ("other side closed"); closing idle sockets
+// on our side after 1 s avoids the race without costing a handshake inside a measured burst.
+const dispatcher = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
+
+/**
+ * A server may close a kept-alive connection just as a request goes out on it (cpp-httplib, llama-server's HTTP
+ * library, closes after a fixed number of requests); the request then fails before any answer arrives. It is sent
+ * again once; the time counted includes the retry.
+ */
+async function postWithOneRetry(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (error?.cause?.code !== "UND_ERR_SOCKET" || init.signal?.aborted) throw error;
+    return fetch(url, init);
+  }
+}
 
 /**
  * POSTs a streamed completion and records when each text event arrives. Returns `{ tokens, ttftMs, gapsMs,
@@ -6,11 +26,12 @@
  */
 export async function streamCompletion(baseUrl, body, { signal } = {}) {
   const started = performance.now();
-  const response = await fetch(`${baseUrl}/v1/completions`, {
+  const response = await postWithOneRetry(`${baseUrl}/v1/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }),
     signal,
+    dispatcher,
   });
   if (!response.ok || response.body === null) {
     throw new Error(`${baseUrl}: HTTP ${response.status} ${await response.text()}`);
