@@ -1,17 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ControllerState } from "../../src/controller/ControllerState.js";
-import { createTempHome } from "../helpers/cli.js";
 import {
-  freePort,
-  killProcessesOfHome,
+  createControllerSandbox,
   liveState,
   llmserve,
   onlyDeployment,
   processesOfHome,
+  removeControllerSandbox,
   replicasIn,
   waitFor,
   writeServeConfig,
@@ -33,17 +31,13 @@ describe("autoscaling through llmserve run", () => {
     model = ensureLoopModel();
   });
   beforeEach(async () => {
-    home = createTempHome("llmserve-e2e-as-");
-    dir = mkdtempSync(join(tmpdir(), "llmserve-e2e-as-cfg-"));
-    port = await freePort();
+    ({ home, dir, port } = await createControllerSandbox("as"));
     seen.length = 0;
     watching = true;
   });
   afterEach(() => {
     watching = false;
-    killProcessesOfHome(home.path);
-    home.remove();
-    rmSync(dir, { recursive: true, force: true });
+    removeControllerSandbox({ home, dir, port });
   });
 
   /** Records every deployment status and message the controller reports, every 50 ms, until the test ends. */

@@ -1,16 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ReplicaRecord } from "../../src/controller/ControllerState.js";
-import { createTempHome } from "../helpers/cli.js";
 import {
-  freePort,
-  killProcessesOfHome,
+  createControllerSandbox,
   liveState,
   llmserve,
   onlyDeployment,
+  removeControllerSandbox,
   replicasIn,
   waitFor,
   writeServeConfig,
@@ -30,14 +28,10 @@ describe("the controller's queue and draining", () => {
     model = ensureLoopModel();
   });
   beforeEach(async () => {
-    home = createTempHome("llmserve-e2e-asq-");
-    dir = mkdtempSync(join(tmpdir(), "llmserve-e2e-asq-cfg-"));
-    port = await freePort();
+    ({ home, dir, port } = await createControllerSandbox("asq"));
   });
   afterEach(() => {
-    killProcessesOfHome(home.path);
-    home.remove();
-    rmSync(dir, { recursive: true, force: true });
+    removeControllerSandbox({ home, dir, port });
   });
 
   const client = (): OpenAI => new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "unused", maxRetries: 0, timeout: 60_000 });

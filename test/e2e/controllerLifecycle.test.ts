@@ -1,6 +1,5 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import OpenAI from "openai";
@@ -8,14 +7,14 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ensureScriptedReasoningModel } from "../models/ensureScriptedReasoningModel.js";
 import { SCRIPTED_ANSWER } from "../models/scriptedReasoningScript.js";
-import { createTempHome, LLMSERVE_BIN, REPO_ROOT } from "../helpers/cli.js";
+import { LLMSERVE_BIN, REPO_ROOT } from "../helpers/cli.js";
 import {
-  freePort,
-  killProcessesOfHome,
+  createControllerSandbox,
   llmserve,
   portIsFree,
   processesOfHome,
   recordedReplicaPids,
+  removeControllerSandbox,
   waitFor,
   writeServeConfig,
 } from "../helpers/controllerHarness.js";
@@ -32,14 +31,10 @@ describe("llmserve run / status / shutdown", () => {
     model = ensureScriptedReasoningModel();
   });
   beforeEach(async () => {
-    home = createTempHome("llmserve-e2e-ctl-");
-    dir = mkdtempSync(join(tmpdir(), "llmserve-e2e-cfg-"));
-    port = await freePort();
+    ({ home, dir, port } = await createControllerSandbox("ctl"));
   });
   afterEach(() => {
-    killProcessesOfHome(home.path);
-    home.remove();
-    rmSync(dir, { recursive: true, force: true });
+    removeControllerSandbox({ home, dir, port });
   });
 
   const client = (): OpenAI => new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "unused", maxRetries: 0 });

@@ -1,19 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ensureScriptedReasoningModel } from "../models/ensureScriptedReasoningModel.js";
 import { SCRIPTED_ANSWER } from "../models/scriptedReasoningScript.js";
-import { createTempHome } from "../helpers/cli.js";
 import {
-  freePort,
-  killProcessesOfHome,
+  createControllerSandbox,
   llmserve,
   portIsFree,
   processesOfHome,
   recordedReplicaPids,
+  removeControllerSandbox,
   waitFor,
   writeServeConfig,
 } from "../helpers/controllerHarness.js";
@@ -29,14 +27,10 @@ describe("llmserve run against a running instance", () => {
     model = ensureScriptedReasoningModel();
   });
   beforeEach(async () => {
-    home = createTempHome("llmserve-e2e-redeploy-");
-    dir = mkdtempSync(join(tmpdir(), "llmserve-e2e-cfg-"));
-    port = await freePort();
+    ({ home, dir, port } = await createControllerSandbox("redeploy"));
   });
   afterEach(() => {
-    killProcessesOfHome(home.path);
-    home.remove();
-    rmSync(dir, { recursive: true, force: true });
+    removeControllerSandbox({ home, dir, port });
   });
 
   const client = (prefix = ""): OpenAI =>

@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ensureScriptedReasoningModel } from "../models/ensureScriptedReasoningModel.js";
-import { createTempHome } from "../helpers/cli.js";
 import {
+  createControllerSandbox,
   FAKE_REPLICA,
-  freePort,
-  killProcessesOfHome,
   llmserve,
   portIsFree,
   processesOfHome,
+  removeControllerSandbox,
   waitFor,
   writeServeConfig,
 } from "../helpers/controllerHarness.js";
@@ -29,14 +27,10 @@ describe("controller supervision with the fixture replica", () => {
     model = ensureScriptedReasoningModel(); // only so the config validates; the fixture never reads it
   });
   beforeEach(async () => {
-    home = createTempHome("llmserve-e2e-fixture-");
-    dir = mkdtempSync(join(tmpdir(), "llmserve-e2e-cfg-"));
-    port = await freePort();
+    ({ home, dir, port } = await createControllerSandbox("fixture"));
   });
   afterEach(() => {
-    killProcessesOfHome(home.path);
-    home.remove();
-    rmSync(dir, { recursive: true, force: true });
+    removeControllerSandbox({ home, dir, port });
   });
 
   it("should SIGKILL a replica that ignores SIGTERM at shutdown and still leave nothing behind", async () => {

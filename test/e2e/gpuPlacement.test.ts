@@ -1,15 +1,13 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createTempHome } from "../helpers/cli.js";
 import {
-  freePort,
-  killProcessesOfHome,
+  createControllerSandbox,
   llmserve,
   processesOfHome,
+  removeControllerSandbox,
   waitFor,
   writeServeConfig,
 } from "../helpers/controllerHarness.js";
@@ -35,14 +33,10 @@ describe("GPU placement through llmserve run", () => {
     model = ensureScriptedReasoningModel();
   });
   beforeEach(async () => {
-    home = createTempHome("llmserve-e2e-gpu-");
-    dir = mkdtempSync(join(tmpdir(), "llmserve-e2e-gpu-cfg-"));
-    port = await freePort();
+    ({ home, dir, port } = await createControllerSandbox("gpu"));
   });
   afterEach(() => {
-    killProcessesOfHome(home.path);
-    home.remove();
-    rmSync(dir, { recursive: true, force: true });
+    removeControllerSandbox({ home, dir, port });
   });
 
   /** An executable that prints `rows` as nvidia-smi's CSV query does (or fails like a machine without a driver). */

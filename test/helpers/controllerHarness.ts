@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Result } from "execa";
 import type { ControllerState, DeploymentRecord, ReplicaLifecycle, ReplicaRecord } from "../../src/controller/ControllerState.js";
-import { runCli } from "./cli.js";
+import { createTempHome, runCli } from "./cli.js";
+import { freePort } from "./freePort.js";
 
 // Moved to their own modules; re-exported for the controller tests that import them from here.
 export { freePort, portIsFree } from "./freePort.js";
@@ -136,4 +138,27 @@ export function onlyDeployment(state: ControllerState | undefined): DeploymentRe
 /** Replicas of a deployment record in a lifecycle. */
 export function replicasIn(deployment: DeploymentRecord | undefined, lifecycle: ReplicaLifecycle): ReplicaRecord[] {
   return (deployment?.replicas ?? []).filter((replica) => replica.lifecycle === lifecycle);
+}
+
+/** What each end-to-end controller test gets: its own LLMSERVE_HOME, a folder for its config files, a free port. */
+export interface ControllerSandbox {
+  home: { path: string; remove: () => void };
+  dir: string;
+  port: number;
+}
+
+/** A fresh sandbox; pair it with `removeControllerSandbox` in the test's teardown. */
+export async function createControllerSandbox(name: string): Promise<ControllerSandbox> {
+  return {
+    home: createTempHome(`llmserve-e2e-${name}-`),
+    dir: mkdtempSync(join(tmpdir(), `llmserve-e2e-${name}-cfg-`)),
+    port: await freePort(),
+  };
+}
+
+/** Kills every process started under the sandbox's home, then removes its folders. */
+export function removeControllerSandbox(sandbox: ControllerSandbox): void {
+  killProcessesOfHome(sandbox.home.path);
+  sandbox.home.remove();
+  rmSync(sandbox.dir, { recursive: true, force: true });
 }
