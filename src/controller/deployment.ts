@@ -135,6 +135,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     retiring.add(replica);
     changed();
     if (drain && replica.ongoing() > 0) {
+      deps.log(`${key}: draining replica ${replica.id}: no new requests, ${replica.ongoing()} in flight to finish first`);
       await waitUntil(() => replica.ongoing() === 0, serving.spec.gracefulShutdownTimeoutMs, 50);
     }
     const gone = await replica.stop();

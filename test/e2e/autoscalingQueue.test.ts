@@ -78,11 +78,12 @@ describe("the controller's queue and draining", () => {
         engineKwargs: { max_model_len: 8192, max_num_seqs: 2 },
         deploymentConfig: {
           graceful_shutdown_timeout_s: 20,
+          max_ongoing_requests: 2,
           autoscaling_config: {
             min_replicas: 1,
             initial_replicas: 2,
             max_replicas: 2,
-            target_ongoing_requests: 4,
+            target_ongoing_requests: 6,
             upscale_delay_s: 1,
             downscale_delay_s: 2,
             metrics_interval_s: 0.1,
@@ -94,14 +95,18 @@ describe("the controller's queue and draining", () => {
     const run = await llmserve(["run", config, "--non-blocking"], home.path);
     expect(run.exitCode, String(run.stderr)).toBe(0);
 
-    // Four clients back to back, long requests: two in flight on each replica nearly all the time, 4 ongoing against
-    // a target of 4 per replica -> 1 replica. The drain policy picks the replica with the fewest in flight, so each
-    // replica must hold more than one request at once for the chosen one to still have a request in flight.
-    const load = startLoad({ baseURL: `http://127.0.0.1:${port}/v1`, model: "loop", workers: 4, maxTokens: 6000, maxDurationMs: 60_000 });
+    // Six clients back to back against two replicas that take two requests each: both replicas are always full (the
+    // controller hands a waiting request to a replica the moment one of its requests ends), 6 ongoing against a target
+    // of 6 per replica -> 1 replica. The drain policy picks the replica with the fewest in flight; with both always
+    // full, the one it picks has requests in flight (with fewer clients, two requests started together on one replica
+    // end on the same decode step and leave it empty for the client's round trip, which a slow machine stretches).
+    const load = startLoad({ baseURL: `http://127.0.0.1:${port}/v1`, model: "loop", workers: 6, maxTokens: 3000, maxDurationMs: 60_000 });
     const draining = await waitFor("a replica draining with a request in flight", async () => {
       const stopping = replicasIn(await deploymentNow(), "stopping");
       return stopping.find((replica) => replica.ongoingRequests > 0);
-    }, 30_000, 20);
+    }, 30_000, 20).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${readFileSync(join(home.path, "logs", "controller.log"), "utf8").slice(-3000)}`);
+    });
     const pidAlive = (pid: number): boolean => {
       try {
         process.kill(pid, 0);
@@ -120,6 +125,8 @@ describe("the controller's queue and draining", () => {
     // Every request succeeded with all its tokens, the drained replica's in-flight ones included.
     const result = await load.stop();
     expect(result.failures).toEqual([]);
-    expect(readFileSync(join(home.path, "logs", "controller.log"), "utf8")).toContain("app/loop: Downscaling from 2 to 1 replicas");
+    const log = readFileSync(join(home.path, "logs", "controller.log"), "utf8");
+    expect(log).toContain("app/loop: Downscaling from 2 to 1 replicas");
+    expect(log).toMatch(new RegExp(`app/loop: draining replica ${draining.id}: no new requests, [12] in flight to finish first`));
   }, 90_000);
 });
