@@ -7,21 +7,13 @@ import type {
   DeploymentRecord,
 } from "./ControllerState.js";
 import type { ApplicationSpec, ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
-import { createDeployment, type Deployment } from "./deployment.js";
+import { createDeployment, type Deployment, type DeploymentDeps } from "./deployment.js";
 import type { Placement } from "./placement.js";
 import type { RouteApp } from "./router.js";
 import type { ServingTable } from "./controllerServer.js";
 
-export interface ControllerDeps {
-  logDir: string;
-  placement: Placement;
-  autoscalerFactory: AutoscalerFactory;
-  replicaCommand: (spec: DeploymentSpec) => { file: string; args: string[] };
-  stopGraceMs: number;
-  log: (message: string) => void;
-  /** Called after any change (the daemon persists the state file from here). */
-  onChange: () => void;
-}
+/** What the controller needs from its daemon: exactly what each of its deployments needs. */
+export type ControllerDeps = DeploymentDeps;
 
 interface App {
   name: string;

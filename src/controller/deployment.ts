@@ -161,6 +161,16 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     }
   };
 
+  /** Gives up a redeploy: its replicas stop at once, the serving generation stays. */
+  const abandonRollout = (why: string): void => {
+    failure = `${why}; the previous version keeps serving`;
+    lastTrigger = "REPLICA_STARTUP_FAILED";
+    deps.log(`${key}: ${failure}`);
+    const doomed = rollout?.replicas ?? [];
+    rollout = undefined;
+    for (const replica of doomed) void retire(replica, false);
+  };
+
   /** Reacts to replica changes: first deploy done or failed, rollout done or failed, scaling done. */
   const evaluate = (): void => {
     if (deleting) return;
@@ -169,12 +179,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     if (rollout !== undefined) {
       const unplaceable = rollout.replicas.find((r) => r.unplaceable());
       if (unplaceable !== undefined) {
-        failure = `the new version cannot be placed: ${unplaceable.pendingReason() ?? "unknown"}; the previous version keeps serving`;
-        lastTrigger = "REPLICA_STARTUP_FAILED";
-        deps.log(`${key}: ${failure}`);
-        const doomed = rollout.replicas;
-        rollout = undefined;
-        for (const replica of doomed) void retire(replica, false);
+        abandonRollout(`the new version cannot be placed: ${unplaceable.pendingReason() ?? "unknown"}`);
         return;
       }
       // GPUs held by the old version (one GPU, exclusive use): free them one old replica at a time.
@@ -189,12 +194,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
       }
       const failed = given(rollout);
       if (failed !== undefined) {
-        failure = `the new version failed to start (replica ${failed.id}: ${failed.record().lastError ?? "unknown"}); the previous version keeps serving`;
-        lastTrigger = "REPLICA_STARTUP_FAILED";
-        deps.log(`${key}: ${failure}`);
-        const doomed = rollout.replicas;
-        rollout = undefined;
-        for (const replica of doomed) void retire(replica, false);
+        abandonRollout(`the new version failed to start (replica ${failed.id}: ${failed.record().lastError ?? "unknown"})`);
         return;
       }
       if (rollout.replicas.filter((r) => r.isReady()).length >= target) {
