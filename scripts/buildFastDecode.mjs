@@ -7,13 +7,15 @@
 //   node scripts/buildFastDecode.mjs [--force] [--quiet]
 // Environment: CXX (compiler, default c++), LLMSERVE_SKIP_FAST_DECODE_BUILD=1 (skip).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const sourceFile = path.join(root, "native", "fastDecode", "fastDecode.cpp");
+const sourceDir = path.join(root, "native", "fastDecode");
+const sourceFiles = ["fastDecode.cpp", "generationLoop.cpp", "loadedLlama.cpp"].map((file) => path.join(sourceDir, file));
 const buildDir = path.join(root, "native", "fastDecode", "build");
 const addonFile = path.join(buildDir, "fastDecode.node");
 const metadataFile = path.join(buildDir, "fastDecode.json");
@@ -70,6 +72,15 @@ function extractLlamaHeaders(bundle, outDir) {
   return commit;
 }
 
+/** Changes whenever a native source or header changes, so a checkout with new sources rebuilds. */
+function sourceHash() {
+  const hash = createHash("sha256");
+  for (const file of readdirSync(sourceDir).filter((name) => /\.(cpp|h)$/.test(name)).sort()) {
+    hash.update(file).update(readFileSync(path.join(sourceDir, file)));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
 function build() {
   if (process.env.LLMSERVE_SKIP_FAST_DECODE_BUILD === "1") return "skipped (LLMSERVE_SKIP_FAST_DECODE_BUILD=1)";
   if (process.platform !== "linux") return `skipped (${process.platform}: the addon is Linux-only for now)`;
@@ -77,7 +88,9 @@ function build() {
   const nlcVersion = JSON.parse(readFileSync(path.join(nlcDir, "package.json"), "utf8")).version;
   if (!force && existsSync(addonFile) && existsSync(metadataFile)) {
     const metadata = JSON.parse(readFileSync(metadataFile, "utf8"));
-    if (metadata.nodeLlamaCppVersion === nlcVersion) return `up to date (node-llama-cpp ${nlcVersion})`;
+    if (metadata.nodeLlamaCppVersion === nlcVersion && metadata.sourceHash === sourceHash()) {
+      return `up to date (node-llama-cpp ${nlcVersion})`;
+    }
   }
   rmSync(buildDir, { recursive: true, force: true });
   const headersDir = path.join(buildDir, "llama-headers");
@@ -92,11 +105,11 @@ function build() {
     "-I", path.join(headersDir, "ggml", "include"),
     "-I", nodeAddonApiDir(nlcDir),
     "-I", nodeHeadersDir(),
-    sourceFile, "-o", `${addonFile}.tmp`, "-ldl",
+    "-pthread", ...sourceFiles, "-o", `${addonFile}.tmp`, "-ldl",
   ];
   execFileSync(compiler, args, { stdio: quiet ? "ignore" : ["ignore", "inherit", "inherit"] });
   renameSync(`${addonFile}.tmp`, addonFile);
-  writeFileSync(metadataFile, `${JSON.stringify({ nodeLlamaCppVersion: nlcVersion, llamaCppCommit: commit, node: process.version }, null, 2)}\n`);
+  writeFileSync(metadataFile, `${JSON.stringify({ nodeLlamaCppVersion: nlcVersion, llamaCppCommit: commit, node: process.version, sourceHash: sourceHash() }, null, 2)}\n`);
   rmSync(headersDir, { recursive: true, force: true });
   return `built ${path.relative(root, addonFile)} (node-llama-cpp ${nlcVersion}, llama.cpp ${commit.slice(0, 7)})`;
 }

@@ -10,10 +10,6 @@
 // addon's AddonContext.h and the llama.h/ggml headers of the llama.cpp source it bundles), and links to nothing:
 // the llama and ggml functions are looked up in the libllama / libggml-base that node-llama-cpp has already
 // loaded into this process (whichever variant: CPU, CUDA or Vulkan), so both addons share one llama.cpp.
-#include <dlfcn.h>
-#include <link.h>
-
-#include <cstring>
 #include <string>
 
 #include "AddonContext.h"
@@ -21,47 +17,13 @@
 #include "ggml-backend.h"
 #include "ggml-cpu.h"
 #include "llama.h"
+#include "loadedLlama.h"
+
+void initGenerationLoop(Napi::Env env, Napi::Object exports);
 
 namespace {
 
-struct LoadedLibraryQuery {
-    const char* prefix;
-    const char* excludedPrefix;
-    std::string path;
-};
-
-int findLoadedLibrary(struct dl_phdr_info* info, size_t, void* data) {
-    auto* query = static_cast<LoadedLibraryQuery*>(data);
-    if (info->dlpi_name == nullptr || info->dlpi_name[0] == '\0') return 0;
-    const char* slash = std::strrchr(info->dlpi_name, '/');
-    const char* base = slash == nullptr ? info->dlpi_name : slash + 1;
-    if (std::strncmp(base, query->prefix, std::strlen(query->prefix)) != 0) return 0;
-    if (query->excludedPrefix != nullptr && std::strncmp(base, query->excludedPrefix, std::strlen(query->excludedPrefix)) == 0) {
-        return 0;
-    }
-    query->path = info->dlpi_name;
-    return 1;
-}
-
-// A handle to a shared library that is already loaded in this process (never loads a new copy).
-void* openLoaded(const char* prefix, const char* excludedPrefix, std::string& error) {
-    LoadedLibraryQuery query{prefix, excludedPrefix, {}};
-    dl_iterate_phdr(findLoadedLibrary, &query);
-    if (query.path.empty()) {
-        error = std::string("no ") + prefix + "* library is loaded (load a node-llama-cpp context first)";
-        return nullptr;
-    }
-    void* handle = dlopen(query.path.c_str(), RTLD_NOW | RTLD_NOLOAD);
-    if (handle == nullptr) error = "cannot open " + query.path + ": " + dlerror();
-    return handle;
-}
-
-template <typename Fn>
-bool lookup(void* handle, const char* name, Fn*& fn, std::string& error) {
-    fn = reinterpret_cast<Fn*>(dlsym(handle, name));
-    if (fn == nullptr) error = std::string("symbol ") + name + " not found";
-    return fn != nullptr;
-}
+using llmserve::lookup;
 
 struct Api {
     decltype(llama_attach_threadpool)* attachThreadpool = nullptr;
@@ -77,11 +39,11 @@ struct Api {
 };
 
 bool resolveApi(Api& api, std::string& error) {
-    void* llama = openLoaded("libllama", "libllama-", error);
+    void* llama = llmserve::openLoadedLibrary("libllama", "libllama-", error);
     if (llama == nullptr) return false;
-    void* ggmlBase = openLoaded("libggml-base", nullptr, error);
+    void* ggmlBase = llmserve::openLoadedLibrary("libggml-base", nullptr, error);
     if (ggmlBase == nullptr) return false;
-    void* ggml = openLoaded("libggml.", nullptr, error);  // the backend registry
+    void* ggml = llmserve::openLoadedLibrary("libggml.", nullptr, error);  // the backend registry
     if (ggml == nullptr) return false;
     bool ok = lookup(llama, "llama_attach_threadpool", api.attachThreadpool, error) &&
               lookup(llama, "llama_detach_threadpool", api.detachThreadpool, error) &&
@@ -119,6 +81,7 @@ void freePool(AttachedPool* attached) {
 
 // attachThreadpool(addonContext, addonModel, { threads, sequences, poll }) -> External
 // Throws (a JS Error with the reason) when anything does not match; the caller then keeps the stock path.
+// The generation loop (generationLoop.cpp) is exported from the same addon.
 Napi::Value AttachThreadpool(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsObject() || !info[2].IsObject()) {
@@ -176,6 +139,7 @@ Napi::Value FreeThreadpool(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("attachThreadpool", Napi::Function::New(env, AttachThreadpool));
     exports.Set("freeThreadpool", Napi::Function::New(env, FreeThreadpool));
+    initGenerationLoop(env, exports);
     return exports;
 }
 

@@ -9,7 +9,7 @@ import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../h
 const MODEL = "loop";
 const TOKENS = 60;
 
-describe("llmserve replica with 2 threads (fastDecode: persistent threadpool, aligned decode steps)", () => {
+describe("llmserve replica with 2 threads (fastDecode: persistent threadpool, native generation loop)", () => {
   const home = createTempHome();
   let replica: ReplicaProcess;
   let client: OpenAI;
@@ -24,10 +24,14 @@ describe("llmserve replica with 2 threads (fastDecode: persistent threadpool, al
     home.remove();
   });
 
-  it("should log which decode path it uses: the persistent pool whenever the addon is built", () => {
+  it("should log which decode path it uses: the persistent pool and the native loop whenever the addon is built", () => {
     const line = replica.stderr.find((entry) => entry.includes("decode threadpool:"));
     const addon = loadFastDecodeAddon();
-    expect(line).toMatch(addon.ok ? /decode threadpool: persistent; decode steps: aligned/ : /decode threadpool: stock \(.+\); decode steps: aligned/);
+    expect(line).toMatch(
+      addon.ok
+        ? /decode threadpool: persistent; generation: native loop$/
+        : /decode threadpool: stock \(.+\); generation: node-llama-cpp \(.+\); decode steps: aligned/,
+    );
   });
 
   it("should stream the same text to 4 concurrent clients as the model's script", async () => {

@@ -1,10 +1,11 @@
-import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import type { Token } from "node-llama-cpp";
 import { QueueFullError } from "../errors/QueueFullError.js";
 import { RequestAbortedError } from "../errors/RequestAbortedError.js";
+import type { GenerationSequence } from "./GenerationSequence.js";
 
 /** A sequence lent to one request; call `release()` exactly once when done (extra calls are ignored). */
 export interface SequenceLease {
-  readonly sequence: LlamaContextSequence;
+  readonly sequence: GenerationSequence;
   release(): void;
 }
 
@@ -23,14 +24,14 @@ interface Waiter {
  * `maxQueued`; beyond that `acquire` throws `QueueFullError`.
  */
 export class SequencePool {
-  readonly #free: LlamaContextSequence[];
+  readonly #free: GenerationSequence[];
   readonly #waiters: Waiter[] = [];
   readonly #maxQueued: number;
   readonly #size: number;
   /** Position in the constructor's list: sequences are created in sequence-id order. */
-  readonly #positions: Map<LlamaContextSequence, number>;
+  readonly #positions: Map<GenerationSequence, number>;
 
-  public constructor(sequences: readonly LlamaContextSequence[], maxQueued: number) {
+  public constructor(sequences: readonly GenerationSequence[], maxQueued: number) {
     this.#free = [...sequences];
     this.#size = sequences.length;
     this.#positions = new Map(sequences.map((sequence, index) => [sequence, index]));
@@ -74,7 +75,7 @@ export class SequencePool {
     });
   }
 
-  #lease(sequence: LlamaContextSequence): SequenceLease {
+  #lease(sequence: GenerationSequence): SequenceLease {
     let released = false;
     return {
       sequence,
@@ -96,12 +97,12 @@ export class SequencePool {
     }
   }
 
-  #order(sequence: LlamaContextSequence): number {
+  #order(sequence: GenerationSequence): number {
     return this.#positions.get(sequence) ?? Number.MAX_SAFE_INTEGER;
   }
 
   /** Removes and returns the free sequence with the longest cached prefix of `tokens`. */
-  #takeBest(tokens: readonly Token[]): LlamaContextSequence {
+  #takeBest(tokens: readonly Token[]): GenerationSequence {
     let bestIndex = 0;
     let bestLength = -1;
     for (const [index, sequence] of this.#free.entries()) {

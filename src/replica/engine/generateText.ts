@@ -1,10 +1,11 @@
-import type { LlamaContextSequence, LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
+import type { LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
 import { RequestAbortedError } from "../errors/RequestAbortedError.js";
 import { createStopMatcher } from "./createStopMatcher.js";
+import type { GenerationEvaluateOptions, GenerationSequence } from "./GenerationSequence.js";
 import { samplingOptions, type SamplingRequest } from "./samplingOptions.js";
 
 export interface GenerateTextOptions {
-  readonly sequence: LlamaContextSequence;
+  readonly sequence: GenerationSequence;
   readonly model: LlamaModel;
   /** The whole prompt; the part already cached in the sequence is not evaluated again. */
   readonly promptTokens: readonly Token[];
@@ -62,9 +63,10 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
     text += piece;
     await options.onText?.(piece);
   };
-  const evaluateOptions = {
+  const evaluateOptions: GenerationEvaluateOptions = {
     ...samplingOptions(options.sampling, model, () => generated, options.maxTokens, options.defaultSeed, options.bannedAfter),
     yieldEogToken: true,
+    maxTokens: options.maxTokens,
     grammarEvaluationState: options.grammarEvaluationState,
     contextShift: {
       strategy: (): never => {

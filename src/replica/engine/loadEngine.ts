@@ -74,16 +74,16 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     );
   }
   batching.bind(context);
-  const sequences = Array.from({ length: settings.sequences }, () => context.getSequence());
-  const pool = new SequencePool(sequences, settings.maxQueuedRequests);
+  let pool: SequencePool | undefined;
   const fastDecode = applyFastDecode({
     context,
     model,
-    sequences,
+    sequenceCount: settings.sequences,
     threads: settings.threads,
-    othersGenerating: () => pool.ongoing > 1,
+    othersGenerating: () => (pool?.ongoing ?? 0) > 1,
     withLock: await loadContextLock(),
   });
+  pool = new SequencePool(fastDecode.sequences, settings.maxQueuedRequests);
   log(fastDecode.summary);
   const chatTemplate = settings.chatTemplate ?? model.fileInfo.metadata.tokenizer?.chat_template;
   return {
@@ -94,7 +94,9 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     gpu: llama.gpu,
     threads: settings.threads,
     decodeThreadpool: fastDecode.threadpool,
+    generationLoop: fastDecode.generation,
     dispose: async () => {
+      fastDecode.stop();
       await llama.dispose();
       fastDecode.release();
     },

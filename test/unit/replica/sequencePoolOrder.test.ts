@@ -1,16 +1,17 @@
-import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import type { Token } from "node-llama-cpp";
 import { describe, expect, it } from "vitest";
+import type { GenerationSequence } from "../../../src/replica/engine/GenerationSequence.js";
 import { SequencePool } from "../../../src/replica/engine/SequencePool.js";
 
 /** Stand-ins for context sequences: only the prefix comparison the pool uses. */
-function fakeSequences(cached: number[][]): LlamaContextSequence[] {
+function fakeSequences(cached: number[][]): GenerationSequence[] {
   return cached.map((tokens) => ({
     compareContextTokens: (prompt: Token[]) => {
       let index = 0;
       while (index < tokens.length && tokens[index] === prompt[index]) index++;
       return { firstDifferentIndex: index };
     },
-  })) as unknown as LlamaContextSequence[];
+  })) as unknown as GenerationSequence[];
 }
 
 describe("SequencePool order", () => {
