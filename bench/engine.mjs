@@ -100,7 +100,13 @@ async function benchModel(model, options, log) {
       for (let repeat = 0; repeat < options.repeat; repeat++) {
         for (const [name, server] of Object.entries(servers)) {
           const cpuBefore = cpuTimeMs(server.pid);
-          const run = await runStreams(server.baseUrl, { ...server.body, ...body }, { streams, rounds: options.rounds });
+          let run;
+          try {
+            run = await runStreams(server.baseUrl, { ...server.body, ...body }, { streams, rounds: options.rounds });
+          } catch (error) {
+            throw new Error(`${name} failed at ${streams} stream(s): ${error.message} (${error.cause?.code ?? "no code"}); ` +
+              `its process ${server.exited?.() ? "has exited" : "still runs"}; its last log lines:\n${server.logs.slice(-15).join("\n")}`);
+          }
           const cpuAfter = cpuTimeMs(server.pid);
           if (cpuBefore !== undefined && cpuAfter !== undefined) run.cpuMsPerToken = (cpuAfter - cpuBefore) / run.tokens;
           log(`${model.name} ${streams} stream(s) ${name}: ${run.tokensPerSecond.toFixed(1)} tok/s`);

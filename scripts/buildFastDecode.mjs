@@ -5,7 +5,8 @@
 // nothing. Any failure leaves no addon behind and exits 0: llmserve then uses node-llama-cpp's stock decode path.
 //
 //   node scripts/buildFastDecode.mjs [--force] [--quiet]
-// Environment: CXX (compiler, default c++), LLMSERVE_SKIP_FAST_DECODE_BUILD=1 (skip).
+// Environment: CXX (compiler, default c++), LLMSERVE_FAST_DECODE_CXXFLAGS (extra flags, e.g. -g -fsanitize=address
+// for debugging; rebuild with --force), LLMSERVE_SKIP_FAST_DECODE_BUILD=1 (skip).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -105,6 +106,7 @@ function build() {
     "-I", path.join(headersDir, "ggml", "include"),
     "-I", nodeAddonApiDir(nlcDir),
     "-I", nodeHeadersDir(),
+    ...(process.env.LLMSERVE_FAST_DECODE_CXXFLAGS ?? "").split(/\s+/).filter(Boolean),
     "-pthread", ...sourceFiles, "-o", `${addonFile}.tmp`, "-ldl",
   ];
   execFileSync(compiler, args, { stdio: quiet ? "ignore" : ["ignore", "inherit", "inherit"] });

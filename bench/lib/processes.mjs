@@ -94,7 +94,7 @@ export async function startReplica({ bin, configPath, modelId, env, home }) {
     });
     child.once("exit", (code) => reject(new Error(`replica exited (${code}) before ready:\n${logs.slice(-20).join("\n")}`)));
   });
-  return { baseUrl, logs, pid: child.pid, stop: () => stop(child) };
+  return { baseUrl, logs, pid: child.pid, stop: () => stop(child), exited: () => child.exitCode !== null || child.signalCode !== null };
 }
 
 /** llama-server on a free port; resolves once /health answers 200. */
@@ -119,5 +119,5 @@ export async function startLlamaServer({ server, modelPath, threads, slots, cont
     if (Date.now() > deadline) throw new Error("llama-server did not become healthy in 5 minutes");
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { baseUrl, logs, args, pid: child.pid, stop: () => stop(child) };
+  return { baseUrl, logs, args, pid: child.pid, stop: () => stop(child), exited: () => child.exitCode !== null || child.signalCode !== null };
 }

@@ -103,6 +103,10 @@ struct Loop {
     std::vector<std::string> messages;  // one per FAILED event, in order
     bool deliveryPending = false;
     Napi::ThreadSafeFunction deliver;
+    // JS thread only: generations submitted and not yet reported DONE/FAILED to JS. While there are any, the
+    // delivery function keeps Node's event loop alive (as node-llama-cpp's pending decode promises do); otherwise
+    // Node could exit, and node-llama-cpp free the context, under a running decode.
+    int32_t running = 0;
     std::thread thread;
 
     llama_batch batch{};
@@ -125,6 +129,10 @@ void deliverEvents(Napi::Env env, Napi::Function callback, Loop* loop) {
         loop->deliveryPending = false;
     }
     if (events.empty() || loop->closed) return;
+    for (size_t i = 0; i + 2 < events.size(); i += 3) {
+        if (events[i] == DONE || events[i] == FAILED) loop->running--;
+    }
+    if (loop->running == 0) loop->deliver.Unref(env);
     auto array = Napi::Int32Array::New(env, events.size());
     std::memcpy(array.Data(), events.data(), events.size() * sizeof(int32_t));
     auto texts = Napi::Array::New(env, messages.size());
@@ -279,7 +287,7 @@ void runLoop(Loop* loopPointer) {
         if (planned.empty()) continue;
 
         lock.unlock();
-        const int32_t status = loop.api.llama_decode(loop.ctx, loop.batch);
+            const int32_t status = loop.api.llama_decode(loop.ctx, loop.batch);
         std::vector<std::pair<Generation*, std::string>> failures;
         std::vector<std::pair<Generation*, llama_token>> sampled;
         if (status == 0) {
@@ -359,13 +367,17 @@ double numberOr(const Napi::Object& object, const char* key, double fallback) {
     return value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : fallback;
 }
 
-// Also kept on the loop: the AddonModel, to check grammars against it.
 struct LoopHandle {
     std::shared_ptr<Loop> loop;
-    AddonModel* model = nullptr;
+    AddonModel* model = nullptr;  // to check grammars against it
+    // node-llama-cpp frees a context whose JS object is garbage-collected; nothing else may hold these while the
+    // loop decodes, so the loop holds them until it is closed.
+    Napi::ObjectReference contextObject;
+    Napi::ObjectReference modelObject;
 };
 
-void closeLoop(Loop& loop) {
+void closeLoop(LoopHandle& handle) {
+    Loop& loop = *handle.loop;
     if (loop.closed) return;
     {
         std::lock_guard<std::mutex> lock(loop.mutex);
@@ -377,6 +389,8 @@ void closeLoop(Loop& loop) {
     loop.generations.clear();
     loop.api.llama_batch_free(loop.batch);
     loop.deliver.Release();
+    handle.contextObject.Reset();
+    handle.modelObject.Reset();
 }
 
 // createGenerationLoop(addonContext, addonModel, onEvents(events: Int32Array, messages: string[])) -> External
@@ -399,6 +413,8 @@ Napi::Value CreateGenerationLoop(const Napi::CallbackInfo& info) {
     }
     auto handle = std::make_unique<LoopHandle>();
     handle->model = model;
+    handle->contextObject = Napi::Persistent(info[0].As<Napi::Object>());
+    handle->modelObject = Napi::Persistent(info[1].As<Napi::Object>());
     handle->loop = std::make_shared<Loop>();
     handle->loop->self = handle->loop;
     Loop& loop = *handle->loop;
@@ -419,7 +435,7 @@ Napi::Value CreateGenerationLoop(const Napi::CallbackInfo& info) {
     loop.deliver.Unref(env);  // a running loop alone does not keep the process alive
     loop.thread = std::thread(runLoop, &loop);
     return Napi::External<LoopHandle>::New(env, handle.release(), [](Napi::Env, LoopHandle* finalized) {
-        closeLoop(*finalized->loop);
+        closeLoop(*finalized);
         delete finalized;
     });
 }
@@ -489,6 +505,7 @@ Napi::Value Submit(const Napi::CallbackInfo& info) {
         if (loop.generations[seq] != nullptr) throw Napi::Error::New(env, "sequence " + std::to_string(seq) + " is busy");
         loop.generations[seq] = std::move(generation);
     }
+    if (loop.running++ == 0) loop.deliver.Ref(env);
     loop.wake.notify_one();
     return env.Undefined();
 }
@@ -546,8 +563,7 @@ Napi::Value Stop(const Napi::CallbackInfo& info) {
 // close(loop): stops the thread (after the decode in progress, if any) and frees everything. Pending generations
 // get no further events. Call before the context is disposed.
 Napi::Value Close(const Napi::CallbackInfo& info) {
-    auto* handle = info[0].As<Napi::External<LoopHandle>>().Data();
-    closeLoop(*handle->loop);
+    closeLoop(*info[0].As<Napi::External<LoopHandle>>().Data());
     return info.Env().Undefined();
 }
 

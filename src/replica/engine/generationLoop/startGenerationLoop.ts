@@ -90,6 +90,9 @@ export function startGenerationLoop(context: LlamaContext, model: LlamaModel, op
     close: () => {
       if (closed) return;
       closed = true;
+      // Until here the loop holds node-llama-cpp's native context and model objects (the addon keeps references),
+      // and this closure the JS ones: node-llama-cpp frees what is garbage-collected.
+      void context;
       native.close(handle);
       for (const run of runs.values()) run.onFailed("the engine was shut down");
       runs.clear();

@@ -1,5 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RequestAbortedError } from "../../../../src/replica/errors/RequestAbortedError.js";
@@ -165,6 +168,33 @@ describe.skipIf(!addonBuilt)("native generation loop (real llama.cpp, CPU)", () 
     }
     const next = await generate(loopModel, loopEngines.native[3]!, { promptTokens: loopModel.tokenize("z"), maxTokens: 3, sampling: { temperature: 0 }, defaultSeed: undefined, stop: [] });
     expect(next.text).toBe(LOOP_ALPHABET.slice(0, 3).join(""));
+  });
+
+  it("should keep the process alive while it generates (node-llama-cpp frees the context when Node exits)", () => {
+    // Nothing but the generation keeps this child's event loop busy: before the loop held it, Node exited under the
+    // running decode and node-llama-cpp's exit hook freed the context (a use-after-free found with AddressSanitizer).
+    const script = `
+      import { getLlama } from ${JSON.stringify(pathToFileURL(path.join(root, "node_modules/node-llama-cpp/dist/index.js")).href)};
+      import { startGenerationLoop } from ${JSON.stringify(pathToFileURL(path.join(root, "dist/replica/engine/generationLoop/startGenerationLoop.js")).href)};
+      const llama = await getLlama({ gpu: false, build: "never", logLevel: "error" });
+      const model = await llama.loadModel({ modelPath: ${JSON.stringify(ensureLoopModel())} });
+      const context = await model.createContext({ contextSize: 512, sequences: 2, threads: 1 });
+      const loop = startGenerationLoop(context, model, { sequences: 2, env: {} });
+      if (!loop.ok) throw new Error(loop.reason);
+      let text = "";
+      for await (const token of loop.sequences[0].evaluate(model.tokenize("z"), { temperature: 0, maxTokens: 300 })) text += model.detokenize([token]);
+      loop.close();
+      console.log("generated " + text.length);
+    `;
+    // A file, not `node -e`: node-llama-cpp tests its binary in a child started with this process's arguments.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "llmserve-loop-alive-"));
+    try {
+      writeFileSync(path.join(dir, "alive.mjs"), script);
+      const output = execFileSync(process.execPath, [path.join(dir, "alive.mjs")], { cwd: root, encoding: "utf8" });
+      expect(output.trim()).toBe("generated 300");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("should fail a running generation when the loop is closed, without hanging", async () => {
