@@ -54,7 +54,8 @@ async function startServers(model, options, log) {
     const replica = await startReplica({ bin, configPath, modelId: "bench", env, home });
     const pool = replica.logs.find((line) => line.includes("decode threadpool:")) ?? "decode threadpool: unknown";
     if (name === "fast" && !pool.includes("persistent")) log(`warning: the fast replica runs without fastDecode: ${pool}`);
-    servers[name] = { ...replica, body: { model: "bench" }, note: pool.replace(/^.*decode threadpool: /, "") };
+    const build = /llama\.cpp (local build|prebuilt)/.exec(replica.logs.find((line) => line.includes("backend:")) ?? "")?.[1] ?? "unknown";
+    servers[name] = { ...replica, body: { model: "bench" }, note: `${pool.replace(/^.*decode threadpool: /, "decode threadpool: ")}; llama.cpp ${build}` };
   }
   if (options.contenders.includes("llama-server")) {
     const server = await startLlamaServer({

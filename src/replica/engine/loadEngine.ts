@@ -9,6 +9,7 @@ import {
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 import type { ReplicaSettings } from "../ReplicaSettings.js";
 import { assertGgufFile } from "./assertGgufFile.js";
+import { LLAMA_CPP_BUILD_OPTIONS } from "./llamaCppBuildOptions.js";
 import { applyFastDecode } from "./fastDecode/applyFastDecode.js";
 import { loadContextLock } from "./fastDecode/loadContextLock.js";
 import { sequenceOrderedBatching } from "./fastDecode/sequenceOrderedBatching.js";
@@ -39,7 +40,9 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
       log(`llama.cpp: ${message.trim()}`);
     }
   });
-  log(`backend: ${llama.gpu === false ? "CPU" : llama.gpu}, threads ${settings.threads}`);
+  // `npm run build:llama` compiles the CPU kernels for this machine; the prebuilt ones are generic (see
+  // LLAMA_CPP_BUILD_OPTIONS).
+  log(`backend: ${llama.gpu === false ? "CPU" : llama.gpu}, threads ${settings.threads}, llama.cpp ${llama.buildType === "localBuild" ? "local build" : "prebuilt"}`);
 
   let model: LlamaModel;
   try {
@@ -107,7 +110,13 @@ async function createLlama(
   settings: ReplicaSettings,
   logger: (level: LlamaLogLevel, message: string) => void,
 ): Promise<Llama> {
-  const common = { build: "never", maxThreads: settings.threads, logLevel: LlamaLogLevel.warn, logger } as const;
+  const common = {
+    build: "never",
+    cmakeOptions: { ...LLAMA_CPP_BUILD_OPTIONS },
+    maxThreads: settings.threads,
+    logLevel: LlamaLogLevel.warn,
+    logger,
+  } as const;
   if (settings.gpu === false) return getLlama({ ...common, gpu: false });
   let llama: Llama;
   try {
