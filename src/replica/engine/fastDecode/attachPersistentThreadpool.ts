@@ -1,4 +1,5 @@
 import type { LlamaContext, LlamaModel } from "node-llama-cpp";
+import { readFileSync } from "node:fs";
 import { isOff } from "./isOff.js";
 import { loadFastDecodeAddon, type FastDecodeAddonLoad } from "./loadFastDecodeAddon.js";
 
@@ -45,6 +46,7 @@ export function attachPersistentThreadpool(
   if (isOff(env["LLMSERVE_FAST_DECODE"])) return stock("disabled by LLMSERVE_FAST_DECODE");
   if (isOff(env["LLMSERVE_THREADPOOL"])) return stock("disabled by LLMSERVE_THREADPOOL");
   if (options.threads <= 1) return stock("one thread needs no threadpool");
+  if (usesOpenMp()) return stock("llama.cpp is built with OpenMP, which keeps its own threads");
   const load = options.addonLoad ?? loadFastDecodeAddon();
   if (!load.ok) return stock(load.reason);
   const poll = options.poll ?? pollFromEnv(env["LLMSERVE_THREADPOOL_POLL"]) ?? 50;
@@ -72,4 +74,16 @@ export function attachPersistentThreadpool(
 function pollFromEnv(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d+$/.test(value)) return undefined;
   return Math.min(100, Number(value));
+}
+
+/**
+ * Whether the loaded llama.cpp runs its CPU threads with OpenMP (a local build with `GGML_OPENMP=ON`): ggml then
+ * ignores an attached threadpool. Linux: libgomp is mapped into the process.
+ */
+function usesOpenMp(): boolean {
+  try {
+    return /\/libgomp\.so/.test(readFileSync("/proc/self/maps", "utf8"));
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,7 @@ import { getLlama, type Llama, type LlamaContext, type LlamaModel } from "node-l
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attachPersistentThreadpool, type DecodeThreadpool } from "../../../../src/replica/engine/fastDecode/attachPersistentThreadpool.js";
 import { loadFastDecodeAddon } from "../../../../src/replica/engine/fastDecode/loadFastDecodeAddon.js";
+import { LLAMA_CPP_BUILD_OPTIONS } from "../../../../src/replica/engine/llamaCppBuildOptions.js";
 import { ensureLoopModel } from "../../../models/ensureLoopModel.js";
 import { LOOP_ALPHABET } from "../../../models/loopScript.js";
 
@@ -53,7 +54,8 @@ describe("attachPersistentThreadpool", () => {
   beforeAll(async () => {
     // What `npm install` runs (postinstall); a no-op when the addon is already built for this node-llama-cpp.
     execFileSync(process.execPath, ["scripts/buildFastDecode.mjs", "--quiet"], { cwd: root });
-    llama = await getLlama({ gpu: false, build: "never", maxThreads: 2, logLevel: "error" as never });
+    // The llama.cpp build the replica uses (a local build for this CPU when `npm run build:llama` made one).
+    llama = await getLlama({ gpu: false, build: "never", cmakeOptions: { ...LLAMA_CPP_BUILD_OPTIONS }, maxThreads: 2, logLevel: "error" as never });
     model = await llama.loadModel({ modelPath: ensureLoopModel() });
   });
 
