@@ -18,6 +18,7 @@
 #include "ggml-cpu.h"
 #include "llama.h"
 #include "loadedLlama.h"
+#include "unwrapNodeLlama.h"
 
 void initGenerationLoop(Napi::Env env, Napi::Object exports);
 
@@ -92,19 +93,8 @@ Napi::Value AttachThreadpool(const Napi::CallbackInfo& info) {
     const uint32_t sequences = options.Get("sequences").As<Napi::Number>().Uint32Value();
     const uint32_t poll = options.Has("poll") ? options.Get("poll").As<Napi::Number>().Uint32Value() : 50;
 
-    // Both objects were wrapped by node-llama-cpp's addon; N-API keeps wrapped pointers in a per-isolate slot,
-    // so this addon can unwrap them. Every field read below is checked against what JS knows before the
-    // llama_context pointer is used.
-    void* contextPointer = nullptr;
-    void* modelPointer = nullptr;
-    if (napi_unwrap(env, info[0], &contextPointer) != napi_ok || contextPointer == nullptr ||
-        napi_unwrap(env, info[1], &modelPointer) != napi_ok || modelPointer == nullptr) {
-        throw Napi::Error::New(env, "not a node-llama-cpp AddonContext/AddonModel");
-    }
-    auto* context = static_cast<AddonContext*>(contextPointer);
-    auto* model = static_cast<AddonModel*>(modelPointer);
-    if (context->model != model || !context->contextLoaded || context->disposed || context->ctx == nullptr ||
-        context->context_params.n_seq_max != sequences || context->context_params.n_threads != threads) {
+    auto [context, model] = llmserve::unwrapNodeLlama(env, info[0], info[1]);
+    if (context->context_params.n_seq_max != sequences || context->context_params.n_threads != threads) {
         throw Napi::Error::New(env, "the node-llama-cpp context does not have the expected layout or state");
     }
 

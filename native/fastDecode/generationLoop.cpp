@@ -26,6 +26,7 @@
 #include "AddonModel.h"
 #include "llama.h"
 #include "loadedLlama.h"
+#include "unwrapNodeLlama.h"
 
 namespace {
 
@@ -399,18 +400,8 @@ Napi::Value CreateGenerationLoop(const Napi::CallbackInfo& info) {
     if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsObject() || !info[2].IsFunction()) {
         throw Napi::TypeError::New(env, "createGenerationLoop(addonContext, addonModel, onEvents)");
     }
-    void* contextPointer = nullptr;
-    void* modelPointer = nullptr;
-    if (napi_unwrap(env, info[0], &contextPointer) != napi_ok || contextPointer == nullptr ||
-        napi_unwrap(env, info[1], &modelPointer) != napi_ok || modelPointer == nullptr) {
-        throw Napi::Error::New(env, "not a node-llama-cpp AddonContext/AddonModel");
-    }
-    auto* context = static_cast<AddonContext*>(contextPointer);
-    auto* model = static_cast<AddonModel*>(modelPointer);
-    if (context->model != model || !context->contextLoaded || context->disposed || context->ctx == nullptr ||
-        model->model == nullptr || model->vocab == nullptr) {
-        throw Napi::Error::New(env, "the node-llama-cpp context does not have the expected layout or state");
-    }
+    auto [context, model] = llmserve::unwrapNodeLlama(env, info[0], info[1]);
+    if (model->vocab == nullptr) throw Napi::Error::New(env, "the node-llama-cpp model has no vocabulary");
     auto handle = std::make_unique<LoopHandle>();
     handle->model = model;
     handle->contextObject = Napi::Persistent(info[0].As<Napi::Object>());
