@@ -110,7 +110,7 @@ struct Loop {
     int32_t running = 0;
     std::thread thread;
 
-    llama_batch batch{};
+    llama_batch batch{};  // at most nBatch tokens
     std::vector<llama_token_data> candidates;
 };
 
@@ -257,17 +257,23 @@ void runLoop(Loop* loopPointer) {
         }
 
         // One batch: every sampled token, then prompt chunks in what is left of n_batch, all in sequence order.
+        // node-llama-cpp makes n_batch at least the number of sequences, so every sampled token fits; the cap only
+        // keeps the batch within its allocation should that ever change.
         planned.clear();
         loop.batch.n_tokens = 0;
         int32_t sampledTokens = 0;
         for (const auto& slot : loop.generations) {
             if (slot != nullptr && slot->ready() && slot->hasLast) sampledTokens++;
         }
-        int32_t promptBudget = std::max(0, loop.nBatch - sampledTokens);
+        sampledTokens = std::min(sampledTokens, loop.nBatch);
+        int32_t addedSampled = 0;
+        int32_t promptBudget = loop.nBatch - sampledTokens;
         for (auto& slot : loop.generations) {
             Generation* generation = slot.get();
             if (generation == nullptr || !generation->ready()) continue;
             if (generation->hasLast) {
+                if (addedSampled == sampledTokens) continue;  // see the cap above
+                addedSampled++;
                 const int32_t index = loop.batch.n_tokens;
                 addToBatch(loop.batch, generation->last, generation->nPast, generation->seq, true);
                 planned.push_back({generation, 1, index, true});
@@ -288,7 +294,7 @@ void runLoop(Loop* loopPointer) {
         if (planned.empty()) continue;
 
         lock.unlock();
-            const int32_t status = loop.api.llama_decode(loop.ctx, loop.batch);
+        const int32_t status = loop.api.llama_decode(loop.ctx, loop.batch);
         std::vector<std::pair<Generation*, std::string>> failures;
         std::vector<std::pair<Generation*, llama_token>> sampled;
         if (status == 0) {
