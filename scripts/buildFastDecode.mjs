@@ -16,7 +16,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const sourceDir = path.join(root, "native", "fastDecode");
-const sourceFiles = ["fastDecode.cpp", "generationLoop.cpp", "loadedLlama.cpp"].map((file) => path.join(sourceDir, file));
+/** Every source and header of the addon, sorted: all of it is hashed, the .cpp files are compiled. */
+const nativeFiles = readdirSync(sourceDir).filter((name) => /\.(cpp|h)$/.test(name)).sort();
 const buildDir = path.join(root, "native", "fastDecode", "build");
 const addonFile = path.join(buildDir, "fastDecode.node");
 const metadataFile = path.join(buildDir, "fastDecode.json");
@@ -76,7 +77,7 @@ function extractLlamaHeaders(bundle, outDir) {
 /** Changes whenever a native source or header changes, so a checkout with new sources rebuilds. */
 function sourceHash() {
   const hash = createHash("sha256");
-  for (const file of readdirSync(sourceDir).filter((name) => /\.(cpp|h)$/.test(name)).sort()) {
+  for (const file of nativeFiles) {
     hash.update(file).update(readFileSync(path.join(sourceDir, file)));
   }
   return hash.digest("hex").slice(0, 16);
@@ -107,7 +108,7 @@ function build() {
     "-I", nodeAddonApiDir(nlcDir),
     "-I", nodeHeadersDir(),
     ...(process.env.LLMSERVE_FAST_DECODE_CXXFLAGS ?? "").split(/\s+/).filter(Boolean),
-    "-pthread", ...sourceFiles, "-o", `${addonFile}.tmp`, "-ldl",
+    "-pthread", ...nativeFiles.filter((name) => name.endsWith(".cpp")).map((name) => path.join(sourceDir, name)), "-o", `${addonFile}.tmp`, "-ldl",
   ];
   execFileSync(compiler, args, { stdio: quiet ? "ignore" : ["ignore", "inherit", "inherit"] });
   renameSync(`${addonFile}.tmp`, addonFile);

@@ -14,7 +14,5 @@ export interface Engine {
   readonly threads: number;
   /** `persistent` when the fastDecode threadpool is attached, `stock` on node-llama-cpp's per-decode threads. */
   readonly decodeThreadpool: "persistent" | "stock";
-  /** `native`: llmserve's generation loop; `node-llama-cpp`: node-llama-cpp's evaluate loop. */
-  readonly generationLoop: "native" | "node-llama-cpp";
   dispose(): Promise<void>;
 }

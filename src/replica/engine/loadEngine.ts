@@ -97,7 +97,6 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     gpu: llama.gpu,
     threads: settings.threads,
     decodeThreadpool: fastDecode.threadpool,
-    generationLoop: fastDecode.generation,
     dispose: async () => {
       fastDecode.stop();
       await llama.dispose();

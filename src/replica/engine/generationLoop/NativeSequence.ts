@@ -23,10 +23,6 @@ export class NativeSequence implements GenerationSequence {
     this.#start = start;
   }
 
-  public get id(): number {
-    return this.#id;
-  }
-
   public get nextTokenIndex(): number {
     return this.#nextTokenIndex;
   }
