@@ -10,12 +10,15 @@
 // addon's AddonContext.h and the llama.h/ggml headers of the llama.cpp source it bundles), and links to nothing:
 // the llama and ggml functions are looked up in the libllama / libggml-base that node-llama-cpp has already
 // loaded into this process (whichever variant: CPU, CUDA or Vulkan), so both addons share one llama.cpp.
+#include <dlfcn.h>
+
 #include <string>
 
 #include "AddonContext.h"
 #include "AddonModel.h"
 #include "ggml-backend.h"
 #include "ggml-cpu.h"
+#include "idleThreadpool.h"
 #include "llama.h"
 #include "loadedLlama.h"
 #include "unwrapNodeLlama.h"
@@ -37,7 +40,18 @@ struct Api {
     decltype(ggml_threadpool_params_default)* threadpoolParamsDefault = nullptr;
     decltype(ggml_threadpool_new)* threadpoolNew = nullptr;
     decltype(ggml_threadpool_free)* threadpoolFree = nullptr;
+    decltype(ggml_threadpool_pause)* threadpoolPause = nullptr;  // optional: the pool then spins when idle
 };
+
+// ggml_threadpool_pause is exported by the CPU backend library but not offered through its proc-address table:
+// look it up in the library that holds ggml_threadpool_new.
+decltype(ggml_threadpool_pause)* findThreadpoolPause(void* threadpoolNew) {
+    Dl_info info{};
+    if (dladdr(threadpoolNew, &info) == 0 || info.dli_fname == nullptr) return nullptr;
+    void* library = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+    if (library == nullptr) return nullptr;
+    return reinterpret_cast<decltype(ggml_threadpool_pause)*>(dlsym(library, "ggml_threadpool_pause"));
+}
 
 bool resolveApi(Api& api, std::string& error) {
     void* llama = llmserve::openLoadedLibrary("libllama", "libllama-", error);
@@ -67,6 +81,7 @@ bool resolveApi(Api& api, std::string& error) {
         error = "the ggml CPU backend has no ggml_threadpool_new/ggml_threadpool_free";
         return false;
     }
+    api.threadpoolPause = findThreadpoolPause(reinterpret_cast<void*>(api.threadpoolNew));
     return true;
 }
 
@@ -134,5 +149,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 }
 
 }  // namespace
+
+llmserve::IdleThreadpool llmserve::idleThreadpoolOf(const Napi::Value& value) {
+    if (!value.IsExternal()) return {};
+    auto* attached = value.As<Napi::External<AttachedPool>>().Data();
+    return {attached->api.threadpoolPause, attached->pool};
+}
 
 NODE_API_MODULE(llmserve_fast_decode, Init)

@@ -24,6 +24,7 @@
 #include "AddonContext.h"
 #include "AddonGrammarEvaluationState.h"
 #include "AddonModel.h"
+#include "idleThreadpool.h"
 #include "llama.h"
 #include "loadedLlama.h"
 #include "unwrapNodeLlama.h"
@@ -95,6 +96,8 @@ struct Loop {
     int32_t nVocab = 0;
     int32_t nBatch = 0;
     std::vector<std::unique_ptr<Generation>> generations;  // by sequence id
+    llmserve::IdleThreadpool threadpool;  // loop thread only
+    bool threadpoolBusy = false;          // a decode ran since the pool was last paused
 
     std::mutex mutex;
     std::condition_variable wake;
@@ -226,11 +229,23 @@ bool hasWork(const Loop& loop) {
     return false;
 }
 
+// No generation at all: not even one paused by a slow client or waiting for a lockstep acknowledgement.
+bool idle(const Loop& loop) {
+    for (const auto& generation : loop.generations) {
+        if (generation != nullptr) return false;
+    }
+    return true;
+}
+
 void runLoop(Loop* loopPointer) {
     Loop& loop = *loopPointer;
     std::vector<Planned> planned;
     std::unique_lock<std::mutex> lock(loop.mutex);
     for (;;) {
+        if (loop.threadpoolBusy && !hasWork(loop) && idle(loop)) {
+            loop.threadpool.pauseNow();
+            loop.threadpoolBusy = false;
+        }
         loop.wake.wait(lock, [&loop] { return loop.quit || hasWork(loop); });
         if (loop.quit) return;
 
@@ -294,6 +309,7 @@ void runLoop(Loop* loopPointer) {
         if (planned.empty()) continue;
 
         lock.unlock();
+        loop.threadpoolBusy = true;
         const int32_t status = loop.api.llama_decode(loop.ctx, loop.batch);
         std::vector<std::pair<Generation*, std::string>> failures;
         std::vector<std::pair<Generation*, llama_token>> sampled;
@@ -400,7 +416,8 @@ void closeLoop(LoopHandle& handle) {
     handle.modelObject.Reset();
 }
 
-// createGenerationLoop(addonContext, addonModel, onEvents(events: Int32Array, messages: string[])) -> External
+// createGenerationLoop(addonContext, addonModel, onEvents(events: Int32Array, messages: string[]), threadpool?)
+//   -> External. `threadpool`: the context's attachThreadpool() handle, paused whenever the loop runs out of work.
 Napi::Value CreateGenerationLoop(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsObject() || !info[2].IsFunction()) {
@@ -428,6 +445,7 @@ Napi::Value CreateGenerationLoop(const Napi::CallbackInfo& info) {
     loop.generations.resize(loop.api.llama_n_seq_max(context->ctx));
     loop.candidates.resize(loop.nVocab);
     loop.batch = loop.api.llama_batch_init(loop.nBatch, 0, 1);
+    if (info.Length() > 3) loop.threadpool = llmserve::idleThreadpoolOf(info[3]);
     loop.deliver = Napi::ThreadSafeFunction::New(env, info[2].As<Napi::Function>(), "llmserve-generation-loop", 0, 1);
     loop.deliver.Unref(env);  // a running loop alone does not keep the process alive
     loop.thread = std::thread(runLoop, &loop);

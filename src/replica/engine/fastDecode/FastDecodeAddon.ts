@@ -55,6 +55,8 @@ export interface FastDecodeAddon {
       addonContext: object,
       addonModel: object,
       onEvents: (events: Int32Array, messages: readonly string[]) => void,
+      /** The context's pool: the loop pauses it whenever it runs out of work, so idle workers stop spinning. */
+      threadpool?: ThreadpoolHandle,
     ): GenerationLoopHandle;
     /** Starts a generation on an idle sequence: `tokens` is the whole prompt, its first `trimFrom` already cached. */
     submit(loop: GenerationLoopHandle, sequence: number, tokens: Uint32Array, trimFrom: number, options: NativeGenerationOptions): void;

@@ -60,7 +60,11 @@ export function applyFastDecode(options: FastDecodeOptions): FastDecode {
     env,
   });
   const threadpoolSummary = `decode threadpool: ${pool.kind}${pool.reason !== undefined ? ` (${pool.reason})` : ""}`;
-  const loop = startGenerationLoop(options.context, options.model, { sequences: options.sequenceCount, env });
+  const loop = startGenerationLoop(options.context, options.model, {
+    sequences: options.sequenceCount,
+    threadpool: pool.handle,
+    env,
+  });
   if (loop.ok) {
     return {
       sequences: loop.sequences,

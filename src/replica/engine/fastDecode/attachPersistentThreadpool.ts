@@ -1,6 +1,7 @@
 import type { LlamaContext, LlamaModel } from "node-llama-cpp";
 import { readFileSync } from "node:fs";
 import { isOff } from "./isOff.js";
+import type { ThreadpoolHandle } from "./FastDecodeAddon.js";
 import { loadFastDecodeAddon, type FastDecodeAddonLoad } from "./loadFastDecodeAddon.js";
 
 /** The decode threadpool a context ended up with. */
@@ -9,6 +10,8 @@ export interface DecodeThreadpool {
   readonly kind: "persistent" | "stock";
   /** Why the stock path is used (absent when persistent). */
   readonly reason?: string;
+  /** The addon's handle of a persistent pool (for the generation loop, which pauses it when idle). */
+  readonly handle?: ThreadpoolHandle;
   /** Frees the pool. Call once, after the context (or its Llama) is disposed; extra calls do nothing. */
   release(): void;
 }
@@ -63,6 +66,7 @@ export function attachPersistentThreadpool(
   let released = false;
   return {
     kind: "persistent",
+    handle,
     release: () => {
       if (released) return;
       released = true;

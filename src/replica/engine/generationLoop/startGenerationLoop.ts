@@ -1,5 +1,5 @@
 import type { LlamaContext, LlamaModel, Token } from "node-llama-cpp";
-import { GENERATION_EVENT, type FastDecodeAddon } from "../fastDecode/FastDecodeAddon.js";
+import { GENERATION_EVENT, type FastDecodeAddon, type ThreadpoolHandle } from "../fastDecode/FastDecodeAddon.js";
 import { isOff } from "../fastDecode/isOff.js";
 import { loadFastDecodeAddon, type FastDecodeAddonLoad } from "../fastDecode/loadFastDecodeAddon.js";
 import { createGenerationRun, type GenerationRun } from "./createGenerationRun.js";
@@ -15,6 +15,8 @@ export interface StartGenerationLoopOptions {
   readonly sequences: number;
   /** `LLMSERVE_FAST_DECODE=off` or `LLMSERVE_GENERATION_LOOP=off` leave node-llama-cpp's loop; defaults to process.env. */
   readonly env?: NodeJS.ProcessEnv;
+  /** The context's persistent threadpool, if any: the loop pauses it whenever it has nothing left to decode. */
+  readonly threadpool?: ThreadpoolHandle | undefined;
   /** For tests: another addon load result. */
   readonly addonLoad?: FastDecodeAddonLoad;
 }
@@ -62,7 +64,7 @@ export function startGenerationLoop(context: LlamaContext, model: LlamaModel, op
   };
   let handle: ReturnType<NonNullable<FastDecodeAddon["generationLoop"]>["create"]>;
   try {
-    handle = native.create(addonContext, addonModel, dispatch);
+    handle = native.create(addonContext, addonModel, dispatch, options.threadpool);
   } catch (error) {
     return { ok: false, reason: `the fastDecode addon refused the context: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RequestAbortedError } from "../../../../src/replica/errors/RequestAbortedError.js";
+import { attachPersistentThreadpool } from "../../../../src/replica/engine/fastDecode/attachPersistentThreadpool.js";
 import { loadFastDecodeAddon } from "../../../../src/replica/engine/fastDecode/loadFastDecodeAddon.js";
 import { generateText, type GenerateTextOptions } from "../../../../src/replica/engine/generateText.js";
 import type { GenerationSequence } from "../../../../src/replica/engine/GenerationSequence.js";
@@ -54,6 +55,17 @@ async function withStockSequence<T>(model: LlamaModel, use: (sequence: Generatio
   } finally {
     await context.dispose();
   }
+}
+
+function threadIds(): Set<string> {
+  return new Set(readdirSync("/proc/self/task"));
+}
+
+/** CPU time (user + system) one thread of this process has used, in clock ticks (10 ms on Linux). */
+function threadCpuTicks(tid: string): number {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 type Request = Omit<GenerateTextOptions, "sequence" | "model" | "signal"> & { signal?: AbortSignal };
@@ -195,6 +207,35 @@ describe.skipIf(!addonBuilt)("native generation loop (real llama.cpp, CPU)", () 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // ggml's idle pool workers spin for new work (poll 100: 13 million rounds, well over 100 ms on any CPU) on cores
+  // that the HTTP side needs right after the last token; the loop pauses the pool instead.
+  it("should put the context's threadpool to sleep once it has nothing left to decode", async () => {
+    const spinAfterGeneration = async (pauseWhenIdle: boolean): Promise<number> => {
+      const context = await loopModel.createContext({ contextSize: 256, threads: 2, sequences: 1 });
+      const before = threadIds();
+      const pool = attachPersistentThreadpool(context, loopModel, { threads: 2, sequences: 1, poll: 100, env: {} });
+      expect(pool.kind).toBe("persistent");
+      const [worker] = [...threadIds()].filter((tid) => !before.has(tid));
+      const loop = startGenerationLoop(context, loopModel, { sequences: 1, threadpool: pauseWhenIdle ? pool.handle : undefined, env: {} });
+      if (!loop.ok) throw new Error(loop.reason);
+      try {
+        const result = await generate(loopModel, loop.sequences[0]!, {
+          promptTokens: loopModel.tokenize("z"), maxTokens: 12, sampling: { temperature: 0 }, defaultSeed: undefined, stop: [],
+        });
+        expect(result.text).toBe(LOOP_ALPHABET.slice(0, 12).join(""));
+        const ticks = threadCpuTicks(worker!);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return (threadCpuTicks(worker!) - ticks) * 10;
+      } finally {
+        loop.close();
+        await context.dispose();
+        pool.release();
+      }
+    };
+    expect(await spinAfterGeneration(false)).toBeGreaterThanOrEqual(30);
+    expect(await spinAfterGeneration(true)).toBeLessThanOrEqual(20);
   });
 
   it("should fail a running generation when the loop is closed, without hanging", async () => {
