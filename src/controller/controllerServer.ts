@@ -104,20 +104,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   const forward = async (req: IncomingMessage, res: ServerResponse, body: Buffer, deployment: Deployment,
     path: string): Promise<void> => {
-    const abort = new AbortController();
-    res.on("close", () => abort.abort());
     // A replica that died a moment ago refuses the connection; such a request never reached it and is retried.
     for (let attempt = 0; attempt < 3; attempt++) {
-      let lease;
-      try {
-        lease = await deployment.acquire(abort.signal);
-      } catch (error) {
-        if (abort.signal.aborted) return;
-        if (error instanceof NoReplicaAvailableError) {
-          return sendOpenAiError(res, 503, error.message, { code: error.code });
-        }
-        return sendOpenAiError(res, 503, (error as Error).message);
-      }
+      const lease = deployment.tryAcquire() ?? (await waitForReplica(res, deployment));
+      if (lease === undefined) return;
       try {
         const baseUrl = lease.replica.baseUrl();
         if (baseUrl === undefined) continue;
@@ -140,6 +130,23 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
     }
     sendOpenAiError(res, 503, `No replica of ${deployment.key} is reachable right now.`, { code: "replica_unreachable" });
+  };
+
+  /** Queues the request until a replica has room; undefined once answered (503) or the client is gone. */
+  const waitForReplica = async (res: ServerResponse, deployment: Deployment) => {
+    const abort = new AbortController();
+    const onClose = (): void => abort.abort();
+    res.on("close", onClose);
+    try {
+      return await deployment.acquire(abort.signal);
+    } catch (error) {
+      if (abort.signal.aborted) return undefined;
+      const code = error instanceof NoReplicaAvailableError ? error.code : undefined;
+      sendOpenAiError(res, 503, (error as Error).message, code === undefined ? {} : { code });
+      return undefined;
+    } finally {
+      res.off("close", onClose);
+    }
   };
 
   const server: Server = createServer((req, res) => {
@@ -190,15 +197,25 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** The whole body, or undefined once it passes MAX_REQUEST_BODY_BYTES (the rest is then read and dropped). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      req.resume();
+      resolve(undefined);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
 }
 
 function bearerMatches(header: string | undefined, key: string): boolean {

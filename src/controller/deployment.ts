@@ -41,6 +41,8 @@ export interface Deployment {
   record: () => DeploymentRecord;
   phase: () => DeploymentPhase;
   acquire: (signal?: AbortSignal) => Promise<Lease<SupervisedReplica>>;
+  /** A lease without waiting, when nobody is queued and a replica has room. */
+  tryAcquire: () => Lease<SupervisedReplica> | undefined;
   /** Control-loop tick: asks the autoscaler. */
   tick: (nowMs: number) => void;
   setTargetReplicas: (target: number, reason?: string) => void;
@@ -374,6 +376,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
       return rollout !== undefined || !deployed ? "deploying" : "running";
     },
     acquire: (signal) => queue.acquire(signal),
+    tryAcquire: () => queue.tryAcquire(),
     tick: (nowMs) => {
       if (autoscaler === undefined || deleting || !deployed || rollout !== undefined) return;
       const running = serving.replicas.filter((r) => r.isReady() && !retiring.has(r));

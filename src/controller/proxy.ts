@@ -1,6 +1,5 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
-import { request, type Dispatcher } from "undici";
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { Dispatcher } from "undici";
 import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
 
 export interface ProxyRequest {
@@ -23,65 +22,109 @@ const HOP_BY_HOP = new Set([
   "transfer-encoding",
   "upgrade",
   "host",
-  "content-length",
   "te",
   "trailer",
 ]);
 
 /**
  * Forwards one request to a replica and streams the answer back as it arrives (SSE chunks are written through,
- * never buffered). A client that goes away aborts the upstream request, so the replica stops generating.
- * Throws ReplicaUnreachableError when nothing reached the replica (the caller may retry elsewhere).
+ * never buffered; a slow client pauses the replica's stream). A client that goes away aborts the upstream request,
+ * so the replica stops generating. Rejects with ReplicaUnreachableError when nothing reached the replica (the caller
+ * may retry elsewhere), with undici's error when the replica failed before answering; resolves otherwise.
+ *
+ * undici's dispatch handler rather than `request()` + a stream pipeline: each response chunk goes to the client in
+ * the same tick it arrives, with no promise or stream hops in between (bench/README.md, proxy overhead).
  */
-export async function proxyToReplica(proxy: ProxyRequest): Promise<void> {
+export function proxyToReplica(proxy: ProxyRequest): Promise<void> {
   const { req, res } = proxy;
-  const abort = new AbortController();
-  const onClose = (): void => {
-    if (!res.writableFinished) abort.abort();
-  };
-  res.on("close", onClose);
-  let upstream: Dispatcher.ResponseData;
-  try {
-    upstream = await request(`${proxy.baseUrl}${proxy.path}`, {
-      method: (req.method ?? "GET") as Dispatcher.HttpMethod,
-      headers: forwardHeaders(req.headers, proxy.body.length),
-      body: proxy.body.length > 0 ? proxy.body : null,
-      signal: abort.signal,
-      dispatcher: proxy.dispatcher,
-      headersTimeout: proxy.headersTimeoutMs ?? 0,
-      bodyTimeout: 0,
-    });
-  } catch (error) {
-    res.off("close", onClose);
-    if (abort.signal.aborted) return;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "UND_ERR_SOCKET") {
-      throw new ReplicaUnreachableError(proxy.baseUrl, error);
+  return new Promise((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let answered = false;
+    let clientGone = false;
+    const onClose = (): void => {
+      if (res.writableFinished) return;
+      clientGone = true;
+      controller?.abort(new Error("the client went away"));
+    };
+    res.on("close", onClose);
+    const settle = (error?: unknown): void => {
+      res.off("close", onClose);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(dispatchController) {
+        controller = dispatchController;
+        if (clientGone) dispatchController.abort(new Error("the client went away"));
+      },
+      onResponseStart(_controller, statusCode, headers) {
+        answered = true;
+        res.writeHead(statusCode, responseHeaders(headers));
+        // A body of known length follows at once and goes out in the same write as the headers; a stream (SSE)
+        // may take a while to its first chunk, and the client should know meanwhile that the request is accepted.
+        if (headers["content-length"] === undefined) res.flushHeaders();
+      },
+      onResponseData(dispatchController, chunk) {
+        if (res.destroyed) return;
+        if (!res.write(chunk)) {
+          dispatchController.pause();
+          res.once("drain", () => dispatchController.resume());
+        }
+      },
+      onResponseEnd() {
+        res.end();
+        settle();
+      },
+      onResponseError(_controller, error) {
+        if (clientGone) return settle();
+        if (answered) {
+          // The replica died mid-answer: the client can only learn it from a cut connection.
+          res.destroy();
+          return settle();
+        }
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "UND_ERR_SOCKET") {
+          return settle(new ReplicaUnreachableError(proxy.baseUrl, error));
+        }
+        settle(error);
+      },
+    };
+
+    try {
+      proxy.dispatcher.dispatch(
+        {
+          origin: proxy.baseUrl,
+          path: proxy.path,
+          method: (req.method ?? "GET") as Dispatcher.HttpMethod,
+          headers: forwardHeaders(req.headers, proxy.body.length),
+          body: proxy.body.length > 0 ? proxy.body : null,
+          headersTimeout: proxy.headersTimeoutMs ?? 0,
+          bodyTimeout: 0,
+        },
+        handler,
+      );
+    } catch (error) {
+      settle(error);
     }
-    throw error;
-  }
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstream.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name.toLowerCase())) headers[name] = value;
-  }
-  res.writeHead(upstream.statusCode, headers);
-  res.flushHeaders();
-  try {
-    await pipeline(upstream.body, res);
-  } catch {
-    // Client went away or the replica died mid-stream: the socket is closed either way.
-    upstream.body.destroy();
-  } finally {
-    res.off("close", onClose);
-  }
+  });
 }
 
 function forwardHeaders(headers: IncomingHttpHeaders, bodyLength: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || name === "content-length") continue;
     out[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   if (bodyLength > 0) out["content-length"] = String(bodyLength);
+  return out;
+}
+
+/** The replica's headers minus hop-by-hop ones; content-length stays (the body is forwarded byte for byte). */
+function responseHeaders(headers: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name.toLowerCase())) out[name] = value;
+  }
   return out;
 }

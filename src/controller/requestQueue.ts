@@ -28,6 +28,8 @@ export interface RequestQueueOptions<R extends QueueReplica> {
 export interface RequestQueue<R extends QueueReplica> {
   /** Resolves with a lease on the least-loaded replica, waiting FIFO when all are at their cap or none is ready. */
   acquire: (signal?: AbortSignal) => Promise<Lease<R>>;
+  /** A lease right now when nobody waits and a replica has room; undefined otherwise (then `acquire`). */
+  tryAcquire: () => Lease<R> | undefined;
   /** Re-tries waiting requests; call when a replica becomes ready or a slot frees. */
   pump: () => void;
   queued: () => number;
@@ -85,11 +87,15 @@ export function createRequestQueue<R extends QueueReplica>(options: RequestQueue
     }
   };
 
+  const tryAcquire = (): Lease<R> | undefined => {
+    if (waiters.length > 0) return undefined;
+    const replica = pick();
+    return replica === undefined ? undefined : lease(replica);
+  };
+
   const acquire = (signal?: AbortSignal): Promise<Lease<R>> => {
-    if (waiters.length === 0) {
-      const replica = pick();
-      if (replica !== undefined) return Promise.resolve(lease(replica));
-    }
+    const now = tryAcquire();
+    if (now !== undefined) return Promise.resolve(now);
     const max = options.maxQueued();
     if (max >= 0 && waiters.length >= max) {
       return Promise.reject(
@@ -135,6 +141,7 @@ export function createRequestQueue<R extends QueueReplica>(options: RequestQueue
 
   return {
     acquire,
+    tryAcquire,
     pump,
     queued: () => waiters.length,
     rejectAll: (message) => {

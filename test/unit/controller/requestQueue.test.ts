@@ -28,6 +28,24 @@ describe("createRequestQueue", () => {
     expect(next.replica).toBe(owner);
   });
 
+  it("should lease at once with tryAcquire only while nobody waits and a replica has room", async () => {
+    const a = replica("a");
+    const queue = createRequestQueue({ routable: () => [a], maxOngoingPerReplica: () => 1, maxQueued: () => -1, waitTimeoutMs: 5_000 });
+    const first = queue.tryAcquire();
+    expect(first?.replica).toBe(a);
+    expect(queue.tryAcquire()).toBeUndefined();
+    const waiting = queue.acquire();
+    first!.release();
+    const second = await waiting;
+    expect(second.replica).toBe(a);
+    const third = queue.acquire();
+    second.release();
+    // A free slot goes to the waiter first, never to a newcomer that jumps the queue.
+    expect(queue.tryAcquire()).toBeUndefined();
+    (await third).release();
+    expect(queue.tryAcquire()?.replica).toBe(a);
+  });
+
   it("should queue FIFO beyond max_ongoing_requests and dispatch as slots free", async () => {
     const a = replica("a");
     const queue = createRequestQueue({ routable: () => [a], maxOngoingPerReplica: () => 1, maxQueued: () => -1, waitTimeoutMs: 5_000 });
