@@ -11,7 +11,7 @@ import { e2eTargets } from "./lib/e2eTargets.mjs";
 import { startInstance, stopInstanceTimed } from "./lib/instanceLifecycle.mjs";
 import { forceStop, residentMemory, writeServeConfig } from "./lib/llmserveCli.mjs";
 import { machineInfo } from "./lib/machineInfo.mjs";
-import { freePort, startLlamaServer, startReplica } from "./lib/processes.mjs";
+import { freePort, startLlamaServer, startReferenceFront, startReplica } from "./lib/processes.mjs";
 import { measureProxyOverhead } from "./lib/proxyOverhead.mjs";
 import { median, percentile } from "./lib/stats.mjs";
 import { runStreams } from "./lib/streamCompletion.mjs";
@@ -140,6 +140,8 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
     repeat: options.repeat ?? 5,
     settleMs: 300,
     proxyRequests: options.proxyRequests ?? 200,
+    // The reference fronts also as throughput contenders (off: --no-references, for a quicker run).
+    references: options.references ?? true,
     cycles: options.cycles ?? 3,
     rssReplicas: options.rssReplicas ?? 4,
   };
@@ -177,32 +179,44 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
     log(`e2e run --non-blocking: ${started.runMs.toFixed(0)} ms (replica start to ready ${started.replicaMs.toFixed(0)} ms)`);
     const replica = started.replicas[0];
     const controllerUrl = started.endpoint.replace(/\/$/, "");
-    const server = await startLlamaServer({
-      server: reference.server,
-      modelPath: model.path,
-      threads: settings.threads,
-      slots: settings.slots,
-      contextPerSlot: settings.contextPerSlot,
-    });
+    // Reference fronts before the same replica (bench/lib/referenceFront.mjs): what one more process hop costs on
+    // this machine whatever the code, for the throughput rows and the proxy overhead.
+    const fronts = [await startReferenceFront("http", replica.port), await startReferenceFront("tcp", replica.port)];
+    const references = { "node:http proxy": fronts[0].baseUrl, "tcp relay": fronts[1].baseUrl };
     try {
-      result.llamaServerArgs = server.args.join(" ");
-      const targets = {
-        llmserve: { baseUrl: controllerUrl, body: { model: MODEL_ID } },
-        replica: { baseUrl: replica.baseUrl, body: { model: MODEL_ID } },
-        "llama-server": { baseUrl: server.baseUrl, body: {} },
-      };
-      result.throughput = await measureThroughput(targets, settings, log);
+      const server = await startLlamaServer({
+        server: reference.server,
+        modelPath: model.path,
+        threads: settings.threads,
+        slots: settings.slots,
+        contextPerSlot: settings.contextPerSlot,
+      });
+      try {
+        result.llamaServerArgs = server.args.join(" ");
+        const targets = {
+          llmserve: { baseUrl: controllerUrl, body: { model: MODEL_ID } },
+          replica: { baseUrl: replica.baseUrl, body: { model: MODEL_ID } },
+          ...(settings.references
+            ? Object.fromEntries(Object.entries(references).map(([name, baseUrl]) => [name, { baseUrl, body: { model: MODEL_ID } }]))
+            : {}),
+          "llama-server": { baseUrl: server.baseUrl, body: {} },
+        };
+        result.throughput = await measureThroughput(targets, settings, log);
+      } finally {
+        await server.stop();
+      }
+      result.proxy = [];
+      for (const [pathName, body] of [
+        ["/v1/completions", { model: MODEL_ID, prompt: "hello", max_tokens: 1, temperature: 0 }],
+        ["/tokenize", { model: MODEL_ID, prompt: "hello" }],
+      ]) {
+        const measured = await measureProxyOverhead({ directUrl: replica.baseUrl, proxiedUrl: controllerUrl, references, path: pathName, body, requests: settings.proxyRequests });
+        const added = measured.references.map((front) => `${front.name} +${front.addedP50Ms} ms`).join(", ");
+        log(`e2e proxy ${pathName}: direct p50 ${measured.directP50Ms} ms, through the controller +${measured.addedP50Ms} ms (${added})`);
+        result.proxy.push(measured);
+      }
     } finally {
-      await server.stop();
-    }
-    result.proxy = [];
-    for (const [pathName, body] of [
-      ["/v1/completions", { model: MODEL_ID, prompt: "hello", max_tokens: 1, temperature: 0 }],
-      ["/tokenize", { model: MODEL_ID, prompt: "hello" }],
-    ]) {
-      const measured = await measureProxyOverhead({ directUrl: replica.baseUrl, proxiedUrl: controllerUrl, path: pathName, body, requests: settings.proxyRequests });
-      log(`e2e proxy ${pathName}: direct p50 ${measured.directP50Ms} ms, through the controller p50 ${measured.proxiedP50Ms} ms`);
-      result.proxy.push(measured);
+      await Promise.all(fronts.map((front) => front.stop()));
     }
     const stopped = await stopInstanceTimed(root, home, pids);
     log(`e2e shutdown -y: ${stopped.goneMs.toFixed(0)} ms until every process is gone`);

@@ -31,6 +31,7 @@ const { values } = parseArgs({
     cycles: { type: "string" },
     out: { type: "string" },
     "no-build": { type: "boolean", default: false },
+    "no-references": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -54,6 +55,7 @@ if (values.help) {
   --e2e-tokens N          tokens per request (default 32)
   --proxy-requests N      short requests per side for the proxy overhead (default 200)
   --cycles N              run/shutdown cycles (default 3; the first one serves the traffic)
+  --no-references         leave the reference fronts (node:http proxy, tcp relay) out of the throughput rows
   --out FILE              JSON file (only with --only)
   --no-build              skip npm run build`);
   process.exit(0);
@@ -99,6 +101,7 @@ if (suites.includes("e2e")) {
     repeat: int(values.repeat),
     proxyRequests: int(values["proxy-requests"]),
     cycles: int(values.cycles),
+    references: !values["no-references"],
     out,
   });
   console.log(`\n## End-to-end\n\n${formatE2eTable(result)}`);

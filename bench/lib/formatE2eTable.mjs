@@ -32,10 +32,15 @@ export function formatE2eTable(result) {
     }
   }
   lines.push("");
-  lines.push("| proxy, one request at a time | replica p50 ms | controller p50 ms | added p50 ms | median paired difference ms | replica p90 ms | controller p90 ms |");
-  lines.push("|---|---|---|---|---|---|---|");
+  const referenceNames = [...new Set((result.proxy ?? []).flatMap((p) => (p.references ?? []).map((front) => front.name)))];
+  lines.push(
+    "| proxy, one request at a time | replica p50 ms | controller p50 ms | added p50 ms | median paired difference ms | replica p90 ms | controller p90 ms |" +
+      referenceNames.map((name) => ` ${name}: added p50 ms |`).join(""),
+  );
+  lines.push(`|---|---|---|---|---|---|---|${referenceNames.map(() => "---|").join("")}`);
   for (const p of result.proxy ?? []) {
-    lines.push(`| ${p.path} x ${p.requests} | ${fmt(p.directP50Ms, 3)} | ${fmt(p.proxiedP50Ms, 3)} | ${fmt(p.addedP50Ms, 3)} | ${fmt(p.pairedMedianMs, 3)} | ${fmt(p.directP90Ms, 3)} | ${fmt(p.proxiedP90Ms, 3)} |`);
+    const references = referenceNames.map((name) => ` ${fmt(p.references?.find((front) => front.name === name)?.addedP50Ms, 3)} |`).join("");
+    lines.push(`| ${p.path} x ${p.requests} | ${fmt(p.directP50Ms, 3)} | ${fmt(p.proxiedP50Ms, 3)} | ${fmt(p.addedP50Ms, 3)} | ${fmt(p.pairedMedianMs, 3)} | ${fmt(p.directP90Ms, 3)} | ${fmt(p.proxiedP90Ms, 3)} |${references}`);
   }
   lines.push("");
   lines.push("| cycle | run ms | replica start to ready ms | run minus replica ms | standalone replica ms | shutdown CLI ms | all gone ms |");

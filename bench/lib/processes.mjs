@@ -121,3 +121,14 @@ export async function startLlamaServer({ server, modelPath, threads, slots, cont
   }
   return { baseUrl, logs, args, pid: child.pid, stop: () => stop(child), exited: () => child.exitCode !== null || child.signalCode !== null };
 }
+
+/** A reference front (`bench/lib/referenceFront.mjs`: `http` or `tcp`) before `upstreamPort`; resolves once it listens. */
+export async function startReferenceFront(kind, upstreamPort) {
+  const script = new URL("./referenceFront.mjs", import.meta.url).pathname;
+  const { child, logs } = startGroup(process.execPath, [script, kind, String(upstreamPort)], {});
+  const port = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", (line) => resolve(Number(line)));
+    child.once("exit", (code) => reject(new Error(`reference front ${kind} exited (${code}):\n${logs.join("\n")}`)));
+  });
+  return { baseUrl: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => stop(child) };
+}
