@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
+import { sendHeadWithFirstChunk } from "../sendHeadWithFirstChunk.js";
 import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
 
 export interface ProxyRequest {
@@ -61,9 +62,10 @@ export function proxyToReplica(proxy: ProxyRequest): Promise<void> {
       onResponseStart(_controller, statusCode, headers) {
         answered = true;
         res.writeHead(statusCode, responseHeaders(headers));
-        // A body of known length follows at once and goes out in the same write as the headers; a stream (SSE)
-        // may take a while to its first chunk, and the client should know meanwhile that the request is accepted.
-        if (headers["content-length"] === undefined) res.flushHeaders();
+        // A body of known length follows at once and leaves in the same write as the head. So does a stream's first
+        // chunk when the replica sent them together; a head that came alone (the replica already waited for its
+        // first chunk) is passed on at once.
+        if (headers["content-length"] === undefined) sendHeadWithFirstChunk(res, 0);
       },
       onResponseData(dispatchController, chunk) {
         if (res.destroyed) return;

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { sendHeadWithFirstChunk } from "../../sendHeadWithFirstChunk.js";
 
 export interface SseWriter {
   /** Sends one `data: {json}` event. Returns false once the client is gone. */
@@ -20,7 +21,7 @@ export function createSseWriter(res: ServerResponse): SseWriter {
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
-  res.flushHeaders();
+  sendHeadWithFirstChunk(res);
   return {
     send(data) {
       if (res.destroyed || res.writableEnded) return false;

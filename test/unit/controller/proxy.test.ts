@@ -101,6 +101,19 @@ describe("proxyToReplica", () => {
     expect(text).toBe("data: 0\n\ndata: 1\n\ndata: 2\n\ndata: [DONE]\n\n");
   });
 
+  it("should pass on at once a stream's head that the replica sent before its first chunk", async () => {
+    const upstream = await listen((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.flushHeaders();
+      setTimeout(() => res.end("data: [DONE]\n\n"), 1_500);
+    });
+    const { url } = await front(upstream);
+    const started = Date.now();
+    const response = await fetch(`${url}/v1/completions`, { method: "POST", body: "{}" });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await response.text()).toBe("data: [DONE]\n\n");
+  });
+
   it("should abort the replica's request when the client goes away mid-stream", async () => {
     let upstreamClosed = false;
     const upstream = await listen((_req, res) => {
