@@ -242,7 +242,7 @@ void runLoop(Loop* loopPointer) {
     std::vector<Planned> planned;
     std::unique_lock<std::mutex> lock(loop.mutex);
     for (;;) {
-        if (loop.threadpoolBusy && !hasWork(loop) && idle(loop)) {
+        if (loop.threadpoolBusy && idle(loop)) {
             loop.threadpool.pauseNow();
             loop.threadpoolBusy = false;
         }
