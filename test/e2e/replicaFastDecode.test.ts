@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFastDecodeAddon } from "../../src/replica/engine/fastDecode/loadFastDecodeAddon.js";
@@ -8,6 +9,13 @@ import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../h
 
 const MODEL = "loop";
 const TOKENS = 60;
+
+/** CPU time (user + system, all threads) of a process so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 describe("llmserve replica with 2 threads (fastDecode: persistent threadpool, native generation loop)", () => {
   const home = createTempHome();
@@ -45,5 +53,15 @@ describe("llmserve replica with 2 threads (fastDecode: persistent threadpool, na
       }),
     );
     expect(texts).toEqual([expected, expected, expected, expected]);
+  });
+
+  // ggml's idle pool workers would spin for new work for a long while after each request (well over 100 ms of CPU
+  // with the default poll level); the generation loop puts the pool to sleep once nothing is left to decode.
+  it.skipIf(!loadFastDecodeAddon().ok || process.platform !== "linux")("should use no CPU once its requests are done", async () => {
+    await client.completions.create({ model: MODEL, prompt: "z", max_tokens: 8, temperature: 0 });
+    const pid = replica.child.pid!;
+    const before = cpuMs(pid);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(cpuMs(pid) - before).toBeLessThanOrEqual(30);
   });
 });
