@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import {
   waitFor,
   writeServeConfig,
 } from "../helpers/controllerHarness.js";
+import { startFileServer } from "../helpers/startFileServer.js";
 
 // Issue 5, end to end with the real replica: declarative re-runs, a replica killed with SIGKILL, two racing runs.
 describe("llmserve run against a running instance", () => {
@@ -125,19 +126,44 @@ describe("llmserve run against a running instance", () => {
   });
 
   it("should let exactly one of two simultaneous runs win and give the other a clear error", async () => {
-    const config = writeServeConfig(join(dir, "app.yaml"), port, [{ name: "app", models: [{ id: "m", source: model }] }]);
-    const [a, b] = await Promise.all([
-      llmserve(["run", config, "--non-blocking"], home.path),
-      llmserve(["run", config, "--non-blocking"], home.path),
-    ]);
-    const codes = [a.exitCode, b.exitCode].sort();
-    expect(codes, `${a.stderr}\n${b.stderr}`).toEqual([0, 1]);
-    const loser = a.exitCode === 1 ? a : b;
-    expect(loser.stderr).toMatch(/another llmserve run/);
-    expect(await ask("m")).toContain(SCRIPTED_ANSWER);
-    expect(recordedReplicaPids(home.path)["app/m"]).toHaveLength(1);
-    expect((await llmserve(["shutdown", "-y"], home.path)).exitCode).toBe(0);
-    expect(processesOfHome(home.path)).toEqual([]);
-    expect(await portIsFree(port)).toBe(true);
+    // Two different files (a run of the same file joins an instance that is deploying it). The model comes from a
+    // local hub whose answer waits until one run has exited: the winner cannot become RUNNING before the loser has
+    // tried, so the loser always meets either the state lock or an instance deploying another file (both "another
+    // llmserve run"), however late the machine starts it.
+    const bytes = readFileSync(model);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const hub = await startFileServer({
+      files: {},
+      routes: {
+        "/acme/Scripted-GGUF/resolve/main/scripted.gguf": (_req, res) => {
+          void gate.then(() => res.writeHead(200, { "content-length": String(bytes.length) }).end(bytes));
+        },
+      },
+    });
+    try {
+      const source = "hf:acme/Scripted-GGUF/scripted.gguf";
+      const envVars = { HF_ENDPOINT: `${hub.url}/` };
+      const configs = ["m", "m2"].map((id) =>
+        writeServeConfig(join(dir, `${id}.yaml`), port, [{ name: "app", models: [{ id, source, envVars }] }]));
+      const runs = configs.map((config) => llmserve(["run", config, "--non-blocking"], home.path));
+      await Promise.race(runs);
+      release();
+      const [a, b] = await Promise.all(runs);
+      const codes = [a!.exitCode, b!.exitCode].sort();
+      expect(codes, `${a!.stderr}\n${b!.stderr}`).toEqual([0, 1]);
+      const winner = a!.exitCode === 0 ? "m" : "m2";
+      const loser = a!.exitCode === 1 ? a! : b!;
+      expect(loser.stderr).toMatch(/another llmserve run/);
+      expect(await ask(winner)).toContain(SCRIPTED_ANSWER);
+      expect(Object.keys(recordedReplicaPids(home.path))).toEqual([`app/${winner}`]);
+      expect(recordedReplicaPids(home.path)[`app/${winner}`]).toHaveLength(1);
+      expect((await llmserve(["shutdown", "-y"], home.path)).exitCode).toBe(0);
+      expect(processesOfHome(home.path)).toEqual([]);
+      expect(await portIsFree(port)).toBe(true);
+    } finally {
+      release();
+      await hub.close();
+    }
   });
 });
