@@ -1,21 +1,15 @@
-import { readFileSync } from "node:fs";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFastDecodeAddon } from "../../src/replica/engine/fastDecode/loadFastDecodeAddon.js";
 import { ensureLoopModel } from "../models/ensureLoopModel.js";
 import { LOOP_ALPHABET } from "../models/loopScript.js";
 import { createTempHome } from "../helpers/cli.js";
+import { cpuTimeMs } from "../helpers/procStats.js";
 import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
 
 const MODEL = "loop";
 const TOKENS = 60;
 
-/** CPU time (user + system, all threads) of a process so far, in ms (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 describe("llmserve replica with 2 threads (fastDecode: persistent threadpool, native generation loop)", () => {
   const home = createTempHome();
@@ -60,8 +54,8 @@ describe("llmserve replica with 2 threads (fastDecode: persistent threadpool, na
   it.skipIf(!loadFastDecodeAddon().ok || process.platform !== "linux")("should use no CPU once its requests are done", async () => {
     await client.completions.create({ model: MODEL, prompt: "z", max_tokens: 8, temperature: 0 });
     const pid = replica.child.pid!;
-    const before = cpuMs(pid);
+    const before = cpuTimeMs(pid);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(cpuMs(pid) - before).toBeLessThanOrEqual(30);
+    expect(cpuTimeMs(pid) - before).toBeLessThanOrEqual(30);
   });
 });

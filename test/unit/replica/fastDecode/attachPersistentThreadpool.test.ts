@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { getLlama, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attachPersistentThreadpool, type DecodeThreadpool } from "../../../../src/replica/engine/fastDecode/attachPersistentThreadpool.js";
 import { loadFastDecodeAddon } from "../../../../src/replica/engine/fastDecode/loadFastDecodeAddon.js";
 import { LLAMA_CPP_BUILD_OPTIONS } from "../../../../src/replica/engine/llamaCppBuildOptions.js";
+import { threadIds } from "../../../helpers/procStats.js";
 import { ensureLoopModel } from "../../../models/ensureLoopModel.js";
 import { LOOP_ALPHABET } from "../../../models/loopScript.js";
 
@@ -19,10 +20,6 @@ function commandWorks(command: string, args: string[]): boolean {
   } catch {
     return false;
   }
-}
-
-function threadIds(): Set<string> {
-  return new Set(readdirSync("/proc/self/task"));
 }
 
 function contextSwitches(tid: string): number {

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -17,6 +17,7 @@ import { ensureLoopModel } from "../../../models/ensureLoopModel.js";
 import { ensureRandomTinyModel } from "../../../models/ensureRandomTinyModel.js";
 import { LOOP_ALPHABET } from "../../../models/loopScript.js";
 import { qwen3ChatTemplate } from "../../../models/qwen3ChatTemplate.js";
+import { cpuTimeMs, threadIds } from "../../../helpers/procStats.js";
 import { renderChatTemplate } from "../../../helpers/renderChatTemplate.js";
 import { cpuLlama } from "../../structured/grammarTestHelpers.js";
 import { PERSON_SCHEMA } from "../../structured/pydanticSchemas.js";
@@ -55,17 +56,6 @@ async function withStockSequence<T>(model: LlamaModel, use: (sequence: Generatio
   } finally {
     await context.dispose();
   }
-}
-
-function threadIds(): Set<string> {
-  return new Set(readdirSync("/proc/self/task"));
-}
-
-/** CPU time (user + system) one thread of this process has used, in clock ticks (10 ms on Linux). */
-function threadCpuTicks(tid: string): number {
-  const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]);
 }
 
 type Request = Omit<GenerateTextOptions, "sequence" | "model" | "signal"> & { signal?: AbortSignal };
@@ -225,9 +215,9 @@ describe.skipIf(!addonBuilt)("native generation loop (real llama.cpp, CPU)", () 
           promptTokens: loopModel.tokenize("z"), maxTokens: 12, sampling: { temperature: 0 }, defaultSeed: undefined, stop: [],
         });
         expect(result.text).toBe(LOOP_ALPHABET.slice(0, 12).join(""));
-        const ticks = threadCpuTicks(worker!);
+        const before = cpuTimeMs("self", worker);
         await new Promise((resolve) => setTimeout(resolve, 500));
-        return (threadCpuTicks(worker!) - ticks) * 10;
+        return cpuTimeMs("self", worker) - before;
       } finally {
         loop.close();
         await context.dispose();
