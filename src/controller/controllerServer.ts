@@ -7,7 +7,8 @@ import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
 import { sendOpenAiError } from "./openAiError.js";
 import { proxyToReplica } from "./proxy.js";
 import { matchRoute, resolveModel, type RouteApp, type RouteScope } from "./router.js";
-import { MAX_REQUEST_BODY_BYTES, PROCESS_POLL_INTERVAL_MS } from "./timeouts.js";
+import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES, modelNotFoundMessage } from "../protocol/httpContract.js";
+import { PROCESS_POLL_INTERVAL_MS } from "./timeouts.js";
 import { waitUntil } from "./processGroup.js";
 
 /** What the API server reads from the controller at every request. */
@@ -66,7 +67,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const id = decodeURIComponent(scope.path.slice("/v1/models/".length));
       const found = scope.apps.some((app) => app.modelIds.includes(id));
       if (!found) {
-        return sendOpenAiError(res, 404, `The model '${id}' does not exist.`, { code: "model_not_found", param: "model" });
+        const served = scope.apps.flatMap((app) => app.modelIds);
+        return sendOpenAiError(res, 404, modelNotFoundMessage(id, served), { code: "model_not_found", param: "model" });
       }
       return sendJson(res, 200, modelCard(id, createdAt));
     }
@@ -78,7 +80,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     const body = await readBody(req);
     if (body === undefined) {
-      return sendOpenAiError(res, 413, `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`);
+      return sendOpenAiError(res, 413, bodyTooLargeMessage(MAX_REQUEST_BODY_BYTES), { code: "request_too_large" });
     }
     let parsed: unknown;
     try {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Autoscaler, AutoscalerFactory } from "./autoscalingHook.js";
-import type { DeploymentRecord, DeploymentStatus, DeploymentStatusTrigger, ReplicaRecord } from "./ControllerState.js";
+import type { DeploymentRecord, DeploymentStatus, DeploymentStatusTrigger, ReplicaRecord } from "../protocol/ControllerState.js";
 import type { DeploymentSpec } from "./controllerSpec.js";
 import type { Placement } from "./placement.js";
 import { createRequestQueue, type Lease } from "./requestQueue.js";

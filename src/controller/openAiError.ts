@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { openAiErrorEnvelope, type OpenAIErrorFields } from "../openAiErrorEnvelope.js";
+import { openAiErrorEnvelope, type OpenAIErrorFields } from "../protocol/openAiErrorEnvelope.js";
 
 export type OpenAiErrorOptions = OpenAIErrorFields;
 

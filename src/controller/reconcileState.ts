@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import type { ControllerState } from "./ControllerState.js";
+import type { ControllerState } from "../protocol/ControllerState.js";
 import { isGroupAlive, isPidAlive, stopGroup } from "./processGroup.js";
 import { readLockPid, removeStaleStateLock, stateLockPath } from "./stateLock.js";
-import { readStateFile, removeStateFile } from "./stateFile.js";
+import { readStateFile, removeStateFile } from "../protocol/stateFile.js";
 import { REPLICA_STOP_GRACE_MS } from "./timeouts.js";
 
 export type InstanceState =

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startAdminServer, type AdminApplyResult } from "./adminServer.js";
+import type { AdminApplyResponse } from "../protocol/adminApi.js";
+import { formatControllerStartupEvent, type ControllerStartupEvent } from "../protocol/ControllerStartupEvent.js";
+import { startAdminServer } from "./adminServer.js";
 import type { AutoscalerFactory } from "./autoscalingHook.js";
 import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
-import type { ControllerRecord, ControllerState } from "./ControllerState.js";
+import type { ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
 import { createController } from "./controller.js";
 import { createApiServer } from "./controllerServer.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
@@ -14,13 +16,8 @@ import { gpuPlacement } from "./gpuPlacement.js";
 import type { Placement } from "./placement.js";
 import { readRssBytes } from "./readRssBytes.js";
 import { acquireStateLock, type StateLock } from "./stateLock.js";
-import { removeStateFile, writeStateFile } from "./stateFile.js";
+import { removeStateFile, writeStateFile } from "../protocol/stateFile.js";
 import { CONTROL_LOOP_INTERVAL_MS, REPLICA_STOP_GRACE_MS, STATE_FLUSH_INTERVAL_MS } from "./timeouts.js";
-
-/** The controller's startup line on stdout, read by `run`; after it the controller writes nothing to stdout. */
-export type ControllerStartupEvent =
-  | { event: "started"; pid: number; adminPort: number; port: number }
-  | { event: "failed"; reason: string };
 
 export interface RunControllerOptions {
   configPath: string;
@@ -42,7 +39,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
   };
   const emit = (event: ControllerStartupEvent): void => {
     try {
-      process.stdout.write(`${JSON.stringify(event)}\n`);
+      process.stdout.write(formatControllerStartupEvent(event));
     } catch {
       // `run` may be gone already; the log has it.
     }
@@ -177,7 +174,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
     gracefulShutdownTimeoutMs: 0,
   };
 
-  const applyFile = async (configPath: string): Promise<AdminApplyResult> => {
+  const applyFile = async (configPath: string): Promise<AdminApplyResponse> => {
     if (stopping) return { status: 409, body: { error: "the controller is shutting down" } };
     const next = await loadControllerSpec(configPath);
     if (!next.ok) return { status: 400, body: { error: next.message } };

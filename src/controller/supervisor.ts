@@ -2,10 +2,10 @@ import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { spawn, type ChildProcess } from "node:child_process";
-import type { ReplicaLifecycle, ReplicaProgress, ReplicaRecord } from "./ControllerState.js";
+import type { ReplicaLifecycle, ReplicaProgress, ReplicaRecord } from "../protocol/ControllerState.js";
 import { checkReplicaHealth } from "./healthChecker.js";
 import { isGroupAlive, killGroupNow, stopGroup } from "./processGroup.js";
-import { parseReplicaEvent, type ReplicaEvent } from "./replicaEvent.js";
+import { parseReplicaEvent, type ReplicaEvent } from "../protocol/ReplicaEvent.js";
 import {
   HEALTH_CHECK_FAILURE_LIMIT,
   REPLICA_LISTEN_TIMEOUT_MS,
@@ -243,7 +243,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
             : {
                 phase: "downloading",
                 downloadedBytes: event.downloadedBytes,
-                ...(event.totalBytes !== undefined
+                ...(event.totalBytes !== null
                   ? { totalBytes: event.totalBytes, fraction: event.downloadedBytes / Math.max(event.totalBytes, 1) }
                   : {}),
               };

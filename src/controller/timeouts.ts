@@ -35,13 +35,13 @@ export const CONTROL_LOOP_INTERVAL_MS = 100;
 export const STATE_FLUSH_INTERVAL_MS = 1_000;
 /** How long a request waits in the controller's queue for a free replica before a 503. */
 export const QUEUE_WAIT_TIMEOUT_MS = 600_000;
-/** Largest request body the controller reads to route by `model`. */
-export const MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
 
 /** `run`: from spawning the controller to its `started` line (lock taken, ports bound). */
 export const CONTROLLER_START_TIMEOUT_MS = 30_000;
 /** `run`/`status`: one admin request to the controller. */
 export const ADMIN_REQUEST_TIMEOUT_MS = 5_000;
+/** `run`: the admin apply request (the controller loads and validates the file before it answers). */
+export const APPLY_TIMEOUT_MS = 60_000;
 /** `run`: how often it polls the controller's status while waiting for RUNNING (a poll costs the controller ~1 ms). */
 export const RUN_POLL_INTERVAL_MS = 100;
 /** `shutdown`: margin on top of the graceful timeout and replica grace before SIGKILL on every group. */

@@ -1,4 +1,4 @@
-import type { ControllerRecord, ControllerState } from "./ControllerState.js";
+import type { ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
 import { fetchLiveState } from "./controllerClient.js";
 import { isPidAlive } from "./processGroup.js";
 import { formatProgress } from "./statusReport.js";

@@ -1,3 +1,4 @@
+import { MAX_REQUEST_BODY_BYTES } from "../protocol/httpContract.js";
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -27,7 +28,6 @@ export interface ReplicaLlmConfigSource {
 const DEFAULT_SEQUENCES = 8;
 const MAX_SEQUENCES = 256;
 const DEFAULT_MAX_QUEUED = 256;
-const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 const DEFAULT_GRACEFUL_SHUTDOWN_S = 20;
 
 /**
@@ -85,7 +85,7 @@ export function replicaSettingsFromConfig(
     embeddings:
       engineKwargs["task"] === "embed" || engineKwargs["task"] === "embedding" ||
       engineKwargs["runner"] === "pooling" || engineKwargs["convert"] === "embed",
-    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: MAX_REQUEST_BODY_BYTES,
     gracefulShutdownTimeoutS:
       typeof deployment["graceful_shutdown_timeout_s"] === "number"
         ? deployment["graceful_shutdown_timeout_s"]

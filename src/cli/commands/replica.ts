@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { formatDiagnostic } from "../../config/formatDiagnostic.js";
 import { loadConfigFile } from "../../config/loadConfigFile.js";
 import { replicaSettingsFromConfig } from "../../replica/replicaSettingsFromConfig.js";
-import { writeReplicaEvent } from "../../replica/ReplicaEvent.js";
+import { writeReplicaEvent } from "../../protocol/ReplicaEvent.js";
 import type { RunningReplica } from "../../replica/runReplica.js";
 import { selectLlmConfig } from "../../replica/selectLlmConfig.js";
 import { watchParentProcess } from "../../replica/watchParentProcess.js";

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import { Command } from "commander";
-import type { ControllerState } from "../../controller/ControllerState.js";
+import type { ControllerState } from "../../protocol/ControllerState.js";
 import { waitUntil } from "../../controller/processGroup.js";
 import { cleanUpStale, inspectInstance } from "../../controller/reconcileState.js";
 import { stopInstance } from "../../controller/stopInstance.js";

@@ -1,4 +1,4 @@
-import { openAiErrorEnvelope, type OpenAIErrorEnvelope, type OpenAIErrorFields } from "../../openAiErrorEnvelope.js";
+import { openAiErrorEnvelope, type OpenAIErrorEnvelope, type OpenAIErrorFields } from "../../protocol/openAiErrorEnvelope.js";
 
 /**
  * An error answered in OpenAI's shape `{"error":{"message","type","param","code"}}` with an HTTP status.

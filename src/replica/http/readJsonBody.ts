@@ -1,3 +1,4 @@
+import { bodyTooLargeMessage } from "../../protocol/httpContract.js";
 import type { IncomingMessage } from "node:http";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 
@@ -45,7 +46,7 @@ function tooLarge(req: IncomingMessage, maxBytes: number): OpenAIHttpError {
     if (discarded > DISCARD_LIMIT_BYTES) req.destroy();
   });
   req.resume();
-  return new OpenAIHttpError(413, `the request body is larger than the limit of ${maxBytes} bytes`, {
+  return new OpenAIHttpError(413, bodyTooLargeMessage(maxBytes), {
     code: "request_too_large",
   });
 }

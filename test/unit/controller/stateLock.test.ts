@@ -2,10 +2,10 @@ import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ControllerState } from "../../../src/controller/ControllerState.js";
+import type { ControllerState } from "../../../src/protocol/ControllerState.js";
 import { StateLockHeldError } from "../../../src/controller/errors/StateLockHeldError.js";
 import { acquireStateLock, readLockPid, stateLockPath } from "../../../src/controller/stateLock.js";
-import { readStateFile, stateFilePath, writeStateFile } from "../../../src/controller/stateFile.js";
+import { readStateFile, stateFilePath, writeStateFile } from "../../../src/protocol/stateFile.js";
 import { createTempHome, REPO_ROOT } from "../../helpers/cli.js";
 
 async function deadPid(): Promise<number> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { ControllerState, ReplicaRecord } from "../../../src/controller/ControllerState.js";
+import type { ControllerState, ReplicaRecord } from "../../../src/protocol/ControllerState.js";
 import { formatBytes, formatStatusYaml, statusReport } from "../../../src/controller/statusReport.js";
 
 const replica = (overrides: Partial<ReplicaRecord>): ReplicaRecord => ({

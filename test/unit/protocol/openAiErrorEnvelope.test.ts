@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { openAiErrorEnvelope } from "../../src/openAiErrorEnvelope.js";
-import { OpenAIHttpError } from "../../src/replica/http/OpenAIHttpError.js";
+import { openAiErrorEnvelope } from "../../../src/protocol/openAiErrorEnvelope.js";
+import { OpenAIHttpError } from "../../../src/replica/http/OpenAIHttpError.js";
 
 describe("openAiErrorEnvelope", () => {
   it("should give OpenAI's four fields, typed by status, with null param and code when not given", () => {
