@@ -8,8 +8,8 @@ import { sendOpenAiError } from "./openAiError.js";
 import { proxyToReplica } from "./proxy.js";
 import { matchRoute, resolveModel, type RouteApp, type RouteScope } from "./router.js";
 import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES, modelNotFoundMessage } from "../protocol/httpContract.js";
-import { PROCESS_POLL_INTERVAL_MS } from "./timeouts.js";
-import { waitUntil } from "./processGroup.js";
+import { PROCESS_POLL_INTERVAL_MS } from "../process/timeouts.js";
+import { waitUntil } from "../process/processGroup.js";
 
 /** What the API server reads from the controller at every request. */
 export interface ServingTable {
@@ -31,7 +31,6 @@ export interface ApiServer {
   listen: (host: string, port: number) => Promise<number>;
   /** Stops accepting, lets in-flight requests finish within `timeoutMs`, then closes what is left. */
   drain: (timeoutMs: number) => Promise<boolean>;
-  inFlight: () => number;
 }
 
 /** Routes by body `model` need the body; these are the POST endpoints proxied to replicas. */
@@ -180,7 +179,6 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       await dispatcher.close().catch(() => undefined);
       return done;
     },
-    inFlight: () => inFlight,
   };
 }
 

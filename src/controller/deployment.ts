@@ -1,18 +1,14 @@
 import { join } from "node:path";
+import { fileSafeName } from "../protocol/fileSafeName.js";
 import type { Autoscaler, AutoscalerFactory } from "./autoscalingHook.js";
 import type { DeploymentRecord, DeploymentStatus, DeploymentStatusTrigger, ReplicaRecord } from "../protocol/ControllerState.js";
 import type { DeploymentSpec } from "./controllerSpec.js";
 import type { Placement } from "./placement.js";
 import { createRequestQueue, type Lease } from "./requestQueue.js";
 import { superviseReplica, type SupervisedReplica } from "./supervisor.js";
-import {
-  PLACEMENT_RETRY_MS,
-  QUEUE_WAIT_TIMEOUT_MS,
-  STARTUP_FAILURE_LIMIT,
-  UNHEALTHY_FAILURE_LIMIT,
-} from "./timeouts.js";
+import { PLACEMENT_RETRY_MS, QUEUE_WAIT_TIMEOUT_MS, STARTUP_FAILURE_LIMIT, UNHEALTHY_FAILURE_LIMIT } from "./timeouts.js";
 import { chooseReplicaToDrain } from "./autoscaling/chooseReplicaToDrain.js";
-import { waitUntil } from "./processGroup.js";
+import { waitUntil } from "../process/processGroup.js";
 
 export interface DeploymentDeps {
   /** $LLMSERVE_HOME/logs */
@@ -96,7 +92,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     counter++;
     const id = `r${counter}`;
     const version = generation.spec.version;
-    const logFile = join(deps.logDir, "replicas", safeName(initial.appName), safeName(initial.modelId), `${id}.log`);
+    const logFile = join(deps.logDir, "replicas", fileSafeName(initial.appName), fileSafeName(initial.modelId), `${id}.log`);
     const replica = superviseReplica({
       id,
       version,
@@ -409,9 +405,4 @@ function pickToDrain(replicas: readonly SupervisedReplica[]): SupervisedReplica 
     }),
   );
   return replicas.find((replica) => replica.id === chosen?.id);
-}
-
-/** A file-name-safe form of an app name or model id. */
-export function safeName(name: string): string {
-  return name.replaceAll("/", "--").replace(/[^A-Za-z0-9._-]/g, "_");
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AdminApplyResponse } from "../protocol/adminApi.js";
+import { removeReplicaSpecs, replicaSpecPath, writeReplicaSpecFile } from "../protocol/ReplicaSpec.js";
 import { formatControllerStartupEvent, type ControllerStartupEvent } from "../protocol/ControllerStartupEvent.js";
 import { startAdminServer } from "./adminServer.js";
 import type { AutoscalerFactory } from "./autoscalingHook.js";
@@ -10,14 +11,15 @@ import type { ControllerRecord, ControllerState } from "../protocol/ControllerSt
 import { createController } from "./controller.js";
 import { createApiServer } from "./controllerServer.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
-import { StateLockHeldError } from "./errors/StateLockHeldError.js";
+import { StateLockHeldError } from "../process/errors/StateLockHeldError.js";
 import { loadControllerSpec } from "./loadControllerSpec.js";
 import { gpuPlacement } from "./gpuPlacement.js";
 import type { Placement } from "./placement.js";
 import { readRssBytes } from "./readRssBytes.js";
-import { acquireStateLock, type StateLock } from "./stateLock.js";
+import { acquireStateLock, type StateLock } from "../process/stateLock.js";
 import { removeStateFile, writeStateFile } from "../protocol/stateFile.js";
-import { CONTROL_LOOP_INTERVAL_MS, REPLICA_STOP_GRACE_MS, STATE_FLUSH_INTERVAL_MS } from "./timeouts.js";
+import { CONTROL_LOOP_INTERVAL_MS, STATE_FLUSH_INTERVAL_MS } from "./timeouts.js";
+import { REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
 
 export interface RunControllerOptions {
   configPath: string;
@@ -57,6 +59,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
     return 1;
   }
 
+  removeReplicaSpecs(options.home);
   const loaded = await loadControllerSpec(options.configPath);
   if (!loaded.ok) {
     log(loaded.message);
@@ -74,7 +77,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
     logDir: join(options.home, "logs"),
     placement: options.placement ?? gpuPlacement({ modelsDir: join(options.home, "models"), log }),
     autoscalerFactory: options.autoscalerFactory ?? rayAutoscaler,
-    replicaCommand: replicaCommand,
+    replicaCommand: replicaCommandIn(options.home),
     stopGraceMs: REPLICA_STOP_GRACE_MS,
     log,
     onChange: () => {
@@ -221,13 +224,17 @@ export async function runController(options: RunControllerOptions): Promise<numb
   return exited;
 }
 
-/** `llmserve replica ...` from this same installation, or the fixture named by LLMSERVE_REPLICA_ENTRY (tests). */
-function replicaCommand(spec: DeploymentSpec): { file: string; args: string[] } {
+/**
+ * `llmserve replica --spec FILE` from this same installation (or the fixture named by LLMSERVE_REPLICA_ENTRY, in
+ * tests). The spec file is the deployment version's, resolved when the config was loaded: a restart reads it, never
+ * the YAML as it is on disk now.
+ */
+function replicaCommandIn(home: string): (spec: DeploymentSpec) => { file: string; args: string[] } {
   const entry = process.env["LLMSERVE_REPLICA_ENTRY"] ?? fileURLToPath(new URL("../../bin/llmserve.js", import.meta.url));
-  return {
-    file: process.execPath,
-    args: [entry, "replica", "--config", spec.configPath, "--app", spec.appName, "--model", spec.modelId,
-      "--host", "127.0.0.1", "--port", "0"],
+  return (spec) => {
+    const specFile = replicaSpecPath(home, spec.appName, spec.name, spec.version);
+    writeReplicaSpecFile(specFile, spec.replica);
+    return { file: process.execPath, args: [entry, "replica", "--spec", specFile, "--host", "127.0.0.1", "--port", "0"] };
   };
 }
 

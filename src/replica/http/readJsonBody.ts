@@ -1,5 +1,5 @@
-import { bodyTooLargeMessage } from "../../protocol/httpContract.js";
 import type { IncomingMessage } from "node:http";
+import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES } from "../../protocol/httpContract.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 
 /** How much of an oversized body is drained so that the client can read the 413. */
@@ -8,7 +8,7 @@ const DISCARD_LIMIT_BYTES = 256 * 1024 * 1024;
 /**
  * Reads a JSON object body: 413 past `maxBytes` (stops reading at once), 400 for invalid JSON or a non-object.
  */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
+export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_REQUEST_BODY_BYTES): Promise<Record<string, unknown>> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(req, maxBytes);
   const chunks: Buffer[] = [];

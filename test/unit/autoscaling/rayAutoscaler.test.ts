@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AutoscalingMetrics } from "../../../src/controller/autoscalingHook.js";
 import { rayAutoscaler } from "../../../src/controller/autoscaling/rayAutoscaler.js";
 import type { DeploymentSpec } from "../../../src/controller/controllerSpec.js";
+import { sampleReplicaSpec } from "../../helpers/sampleReplicaSpec.js";
 
 function spec(autoscaling: Record<string, unknown> | undefined): DeploymentSpec {
   return {
@@ -11,7 +12,7 @@ function spec(autoscaling: Record<string, unknown> | undefined): DeploymentSpec 
     version: "v",
     configPath: "/x.yaml",
     initialReplicas: 1,
-    autoscaling,
+    autoscaling: autoscaling as DeploymentSpec["autoscaling"],
     envVars: {},
     acceleratorType: undefined,
     healthCheckPeriodMs: 1000,
@@ -20,6 +21,7 @@ function spec(autoscaling: Record<string, unknown> | undefined): DeploymentSpec 
     maxOngoingRequests: 1e9,
     maxQueuedRequests: -1,
     resources: { gpusNeeded: 1, gpuMemoryUtilization: undefined, ggufSource: undefined, contextSize: undefined, sequences: 1 },
+    replica: sampleReplicaSpec(),
   };
 }
 

@@ -5,6 +5,7 @@ import type { PlacementResult } from "../../../src/controller/placement.js";
 import type { GpuInfo } from "../../../src/gpu/GpuInfo.js";
 import { parseNvidiaSmiCsv } from "../../../src/gpu/parseNvidiaSmiCsv.js";
 import { A100_40G_X8, H200_X1 } from "../gpu/nvidiaSmiSamples.js";
+import { sampleReplicaSpec } from "../../helpers/sampleReplicaSpec.js";
 
 const GIB = 1024 ** 3;
 
@@ -24,6 +25,7 @@ function spec(overrides: Omit<Partial<DeploymentSpec>, "resources"> & { resource
     gracefulShutdownTimeoutMs: 1000,
     maxOngoingRequests: 1e9,
     maxQueuedRequests: -1,
+    replica: sampleReplicaSpec(),
     ...overrides,
     resources: { gpusNeeded: 1, gpuMemoryUtilization: undefined, ggufSource: undefined, contextSize: undefined, sequences: 1, ...overrides.resources },
   };

@@ -1,10 +1,11 @@
 import type { ControllerState } from "../protocol/ControllerState.js";
 import { requestShutdown } from "./controllerClient.js";
-import { isGroupAlive, isPidAlive, signalGroup, stopGroup, waitUntil } from "./processGroup.js";
-import { recordedGroups } from "./reconcileState.js";
-import { removeStaleStateLock } from "./stateLock.js";
+import { isGroupAlive, isPidAlive, signalGroup, stopGroup, waitUntil } from "../process/processGroup.js";
+import { recordedGroups } from "./inspectInstance.js";
+import { removeStaleStateLock } from "../process/stateLock.js";
 import { readStateFile, removeStateFile } from "../protocol/stateFile.js";
-import { KILL_CONFIRM_MS, REPLICA_STOP_GRACE_MS, SHUTDOWN_MARGIN_MS } from "./timeouts.js";
+import { SHUTDOWN_MARGIN_MS } from "./timeouts.js";
+import { KILL_CONFIRM_MS, REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
 
 export interface StoppedProcess {
   /** "controller" or "APP/MODEL rN". */
