@@ -4,16 +4,9 @@ import { createInterface } from "node:readline";
 import { spawn, type ChildProcess } from "node:child_process";
 import type { ReplicaLifecycle, ReplicaProgress, ReplicaRecord } from "../protocol/ControllerState.js";
 import { checkReplicaHealth } from "./healthChecker.js";
-import { isGroupAlive, killGroupNow, stopGroup } from "./processGroup.js";
+import { isGroupAlive, killGroupNow, stopGroup } from "../process/processGroup.js";
 import { parseReplicaEvent, type ReplicaEvent } from "../protocol/ReplicaEvent.js";
-import {
-  HEALTH_CHECK_FAILURE_LIMIT,
-  REPLICA_LISTEN_TIMEOUT_MS,
-  REPLICA_READY_TIMEOUT_MS,
-  RESTART_BACKOFF_INITIAL_MS,
-  RESTART_BACKOFF_MAX_MS,
-  RESTART_BACKOFF_RESET_MS,
-} from "./timeouts.js";
+import { HEALTH_CHECK_FAILURE_LIMIT, REPLICA_LISTEN_TIMEOUT_MS, REPLICA_READY_TIMEOUT_MS, RESTART_BACKOFF_INITIAL_MS, RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_RESET_MS } from "./timeouts.js";
 
 /** How to start one replica process; rebuilt at every (re)start so a new config path or placement applies. */
 export interface ReplicaLaunch {
@@ -261,7 +254,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     }
   };
 
-  /** Ready means the `ready` event AND a passing /health (style rule 11). */
+  /** Ready means the `ready` event AND a passing /health. */
   const confirmReady = async (): Promise<void> => {
     const owner = child;
     const url = baseUrl();
