@@ -5,7 +5,6 @@ import type { AdminApplyResponse } from "../protocol/adminApi.js";
 import { removeReplicaSpecs, replicaSpecPath, writeReplicaSpecFile } from "../protocol/ReplicaSpec.js";
 import { formatControllerStartupEvent, type ControllerStartupEvent } from "../protocol/ControllerStartupEvent.js";
 import { startAdminServer } from "./adminServer.js";
-import type { AutoscalerFactory } from "./autoscalingHook.js";
 import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
 import type { ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
 import { createController } from "./controller.js";
@@ -14,7 +13,6 @@ import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { StateLockHeldError } from "../process/errors/StateLockHeldError.js";
 import { loadControllerSpec } from "./loadControllerSpec.js";
 import { gpuPlacement } from "./gpuPlacement.js";
-import type { Placement } from "./placement.js";
 import { readRssBytes } from "./readRssBytes.js";
 import { acquireStateLock, type StateLock } from "../process/stateLock.js";
 import { removeStateFile, writeStateFile } from "../protocol/stateFile.js";
@@ -24,10 +22,6 @@ import { REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
 export interface RunControllerOptions {
   configPath: string;
   home: string;
-  /** Defaults to `gpuPlacement` (nvidia-smi inventory; CPU when there is no GPU). */
-  placement?: Placement;
-  /** Defaults to `rayAutoscaler` (Ray's policy for deployments with an autoscaling_config). */
-  autoscalerFactory?: AutoscalerFactory;
 }
 
 /**
@@ -75,8 +69,8 @@ export async function runController(options: RunControllerOptions): Promise<numb
   let stopping = false;
   const controller = createController({
     logDir: join(options.home, "logs"),
-    placement: options.placement ?? gpuPlacement({ modelsDir: join(options.home, "models"), log }),
-    autoscalerFactory: options.autoscalerFactory ?? rayAutoscaler,
+    placement: gpuPlacement({ modelsDir: join(options.home, "models"), log }),
+    autoscalerFactory: rayAutoscaler,
     replicaCommand: replicaCommandIn(options.home),
     stopGraceMs: REPLICA_STOP_GRACE_MS,
     log,
