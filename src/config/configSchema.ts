@@ -27,6 +27,8 @@ export interface SchemaNode {
   $defs?: Record<string, SchemaNode>;
   "x-ignored-locally"?: boolean;
   "x-llmserve-extension"?: boolean;
+  /** The first Ray release that accepts the key (`2.43`), or `seen at <commit>` / `master` when no release is pinned. */
+  "x-ray-since"?: string;
 }
 
 /** URL of schemas/llmserve.schema.json: two levels above both src/config and dist/config. */

@@ -15,7 +15,7 @@ export function replicaFindings(root: unknown): Finding[] {
     if (deployment === undefined) continue;
     const base = [...llmSegments, "deployment_config"];
     const autoscaling = recordAt(deployment, "autoscaling_config");
-    if (deployment["num_replicas"] !== undefined && deployment["autoscaling_config"] !== undefined) {
+    if (deployment["num_replicas"] != null && deployment["autoscaling_config"] != null) {
       findings.push(
         errorAt(
           [...base, "num_replicas"],
@@ -47,7 +47,7 @@ function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string
   const maxSet = autoscaling["max_replicas"] !== undefined;
   const min = minSet ? autoscaling["min_replicas"] : DEFAULT_MIN_REPLICAS;
   const max = maxSet ? autoscaling["max_replicas"] : DEFAULT_MAX_REPLICAS;
-  const initial = autoscaling["initial_replicas"];
+  const initial = autoscaling["initial_replicas"] ?? undefined;
   // Out-of-range counts are reported by the schema; comparing them as well would only add noise.
   if (!isCount(min, 0) || !isCount(max, 1) || (initial !== undefined && !isCount(initial, 0))) return findings;
   const shown = (value: number, set: boolean) => (set ? `${value}` : `${value}, the default`);

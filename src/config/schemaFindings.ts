@@ -1,5 +1,5 @@
 import type { ErrorObject } from "ajv";
-import { resolveRef, type SchemaNode } from "./configSchema.js";
+import { propertySchema, resolveRef, type SchemaNode } from "./configSchema.js";
 import { configValidator } from "./configValidator.js";
 import { describeSchema, describeTypes, describeValue, listValues, schemaAllowsTypeOf } from "./describeValue.js";
 import { didYouMean } from "./didYouMean.js";
@@ -69,6 +69,7 @@ function toFinding(error: ErrorObject, root: unknown): Finding {
       );
     case "enum": {
       const allowed = (params["allowedValues"] as unknown[]) ?? [];
+      if (segments.at(-1) === "import_path") return errorAt(segments, importPathMessage(name, got));
       return errorAt(
         segments,
         `${name} must be one of ${listValues(allowed)} (got ${got})${suggestion(error.data, allowed)}`,
@@ -140,10 +141,18 @@ function anyOfWords(branches: readonly SchemaNode[]): string {
 }
 
 function constMessage(name: string, allowed: unknown, got: string): string {
-  if (allowed === "ray.serve.llm:build_openai_app") {
-    return `${name} must be 'ray.serve.llm:build_openai_app' (got ${got}); llmserve serves Ray Serve LLM's OpenAI application only`;
-  }
   return `${name} must be ${describeValue(allowed)} (got ${got})`;
+}
+
+function importPathDefault(): unknown {
+  return propertySchema({ $ref: "#/$defs/Application" }, "import_path")?.default;
+}
+
+function importPathMessage(name: string, got: string): string {
+  return (
+    `${name} must be '${String(importPathDefault())}' (got ${got}); llmserve checks and serves Ray Serve LLM's OpenAI ` +
+    "application only, not other builders such as prefill-decode disaggregation"
+  );
 }
 
 /** ajv's JSON pointer as path segments; array indexes become numbers. */
