@@ -42,7 +42,8 @@ function anchor(title) {
 }
 
 function marks(entry) {
-  const target = resolve(entry);
+  const valued = (entry.anyOf ?? []).filter((branch) => branch.type !== "null");
+  const target = resolve(valued.length === 1 ? valued[0] : entry);
   const out = [];
   if (entry["x-llmserve-extension"] || target["x-llmserve-extension"]) out.push("**llmserve extension**");
   if (entry["x-ignored-locally"] || target["x-ignored-locally"]) out.push("*ignored locally*");

@@ -74,7 +74,7 @@ export interface ResolvedLlmConfig {
    * http(s) URL. Always set with target `local`; may be absent with target `ray`.
    */
   ggufSource?: string;
-  acceleratorType?: AcceleratorType;
+  acceleratorType?: NonNullable<AcceleratorType>;
   /** Serve deployment name: deployment_config.name, else `LLMServer:<model_id with / as -- and . as _>`. */
   deploymentName: string;
   /** engine_kwargs with defaults (tensor_parallel_size 1, reasoning_field "both", ...). */

@@ -62,5 +62,8 @@ export function propertySchema(objectSchema: SchemaNode, key: string): SchemaNod
 
 /** True when the (resolved) schema or the property entry itself is marked ignored locally. */
 export function isIgnoredLocally(propertyEntry: SchemaNode): boolean {
-  return propertyEntry["x-ignored-locally"] === true || resolveRef(propertyEntry)["x-ignored-locally"] === true;
+  if (propertyEntry["x-ignored-locally"] === true || resolveRef(propertyEntry)["x-ignored-locally"] === true) return true;
+  // `Optional[X]` in Ray is `anyOf: [X, null]` here: the mark sits on X.
+  const valued = (propertyEntry.anyOf ?? []).filter((branch) => branch.type !== "null");
+  return valued.length === 1 && isIgnoredLocally(valued[0]!);
 }

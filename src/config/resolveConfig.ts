@@ -127,7 +127,7 @@ export function resolveAutoscaling(deployment: DeploymentConfig): ResolvedAutosc
 }
 
 /** Ray normalises the input alias A10 to A10G. */
-function normalizeAccelerator(type: AcceleratorType): AcceleratorType {
+function normalizeAccelerator(type: NonNullable<AcceleratorType>): NonNullable<AcceleratorType> {
   return type === "A10" ? "A10G" : type;
 }
 

@@ -134,9 +134,15 @@ function suggestion(value: unknown, allowed: readonly unknown[]): string {
   return guess === undefined ? "" : `; did you mean '${guess}'?`;
 }
 
+/** `one of a, b, c` when every branch is a list of values (`... or null` when one branch is null alone). */
 function anyOfWords(branches: readonly SchemaNode[]): string {
-  const enums = branches.map((b) => resolveRef(b)).filter((b) => b.enum !== undefined);
-  if (enums.length === branches.length) return `one of ${listValues(enums.flatMap((b) => b.enum ?? []))}`;
+  const resolved = branches.map((b) => resolveRef(b));
+  const valued = resolved.filter((b) => b.type !== "null");
+  const enums = valued.filter((b) => b.enum !== undefined);
+  if (enums.length === valued.length) {
+    const orNull = valued.length < resolved.length ? " or null" : "";
+    return `one of ${listValues(enums.flatMap((b) => b.enum ?? []))}${orNull}`;
+  }
   return branches.map(describeSchema).join(" or ");
 }
 
