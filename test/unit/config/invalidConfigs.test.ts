@@ -300,6 +300,12 @@ const INVALID: Record<string, Expected[]> = {
   ],
   "llm-engine-other.yaml": [
     {
+      at: "7:11",
+      severity: "warning",
+      path: "applications[0].args.llm_configs[0].llm_engine",
+      message: "'llm_engine' is a Ray setting that llmserve does not use on one machine; ignored locally",
+    },
+    {
       at: "7:23",
       severity: "error",
       path: "applications[0].args.llm_configs[0].llm_engine",
