@@ -5,12 +5,22 @@ const DEFAULT_MIN_REPLICAS = 1;
 const DEFAULT_MAX_REPLICAS = 1;
 
 /**
- * Replica-count rules the schema cannot express: num_replicas excludes autoscaling_config, and
- * min_replicas <= initial_replicas <= max_replicas (with Ray's defaults for the ones not written).
+ * Replica-count rules the schema cannot express: num_replicas excludes autoscaling_config,
+ * min_replicas <= initial_replicas <= max_replicas (with Ray's defaults for the ones not written), and the router's
+ * replica count under its current name.
  */
 export function replicaFindings(root: unknown): Finding[] {
   const findings: Finding[] = [];
   for (const { llmConfig, llmSegments } of llmConfigsOf(root)) {
+    if (recordAt(llmConfig, "experimental_configs")?.["num_router_replicas"] !== undefined) {
+      findings.push(
+        errorAt(
+          [...llmSegments, "experimental_configs", "num_router_replicas"],
+          "'num_router_replicas' was renamed 'num_ingress_replicas' (Ray refuses the old name)",
+          "key",
+        ),
+      );
+    }
     const deployment = recordAt(llmConfig, "deployment_config");
     if (deployment === undefined) continue;
     const base = [...llmSegments, "deployment_config"];

@@ -110,6 +110,7 @@ const MISTAKES: Readonly<Record<string, readonly string[]>> = {
     "9:30 lora_config.dynamic_lora_loading_path: dynamic_lora_loading_path must be an s3://, gs://, abfss:// or azure:// URI (Ray refuses other paths) (got '/mnt/lora')",
     "12:22 engine_kwargs.disable_log_stats: disable_log_stats cannot be true while log_engine_metrics is on (the default); set log_engine_metrics: false (Ray refuses this too)",
     "13:3 engine_kwargs.max_model_length: unknown engine argument 'max_model_length', did you mean 'max_model_len'?",
+    "16:3 experimental_configs.num_router_replicas: 'num_router_replicas' was renamed 'num_ingress_replicas' (Ray refuses the old name)",
   ],
   "model_config/min_above_max.yaml": [
     "7:19 deployment_config.autoscaling_config.min_replicas: min_replicas (4) is greater than max_replicas (2)",
