@@ -78,7 +78,7 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
 
   const findings: Finding[] = [
     ...inlined.findings,
-    ...schemaFindings(value),
+    ...schemaFindings(value, target),
     ...uniquenessFindings(value),
     ...replicaFindings(value),
     ...engineKwargsFindings(value, target),

@@ -6,14 +6,20 @@ import { didYouMean } from "./didYouMean.js";
 import { errorAt, type Finding, type PathSegment } from "./Finding.js";
 import { MISPLACED_KEY_HINTS } from "./misplacedKeyHints.js";
 import { ownValue } from "./ownValue.js";
+import type { ConfigTarget } from "./ResolvedConfig.js";
 
-/** Validates the whole config against the schema and turns ajv's errors into human messages. */
-export function schemaFindings(value: unknown): Finding[] {
+const LOCAL_ONLY_ACCELERATORS = "#/$defs/LocalAcceleratorType";
+
+/**
+ * Validates the whole config against the schema and turns ajv's errors into human messages. With target `ray` the
+ * allowed values leave out llmserve-only ones (Ray refuses them).
+ */
+export function schemaFindings(value: unknown, target: ConfigTarget = "local"): Finding[] {
   const validate = configValidator();
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
   const kept = dropBranchNoise(errors);
-  return kept.map((error) => toFinding(error, value));
+  return kept.map((error) => toFinding(error, value, target));
 }
 
 /**
@@ -47,7 +53,7 @@ function isContainerKeyword(keyword: string): boolean {
   return keyword === "required" || keyword === "additionalProperties";
 }
 
-function toFinding(error: ErrorObject, root: unknown): Finding {
+function toFinding(error: ErrorObject, root: unknown, target: ConfigTarget): Finding {
   const segments = instanceSegments(error.instancePath, root);
   const name = displayName(segments);
   const got = describeValue(error.data);
@@ -85,7 +91,9 @@ function toFinding(error: ErrorObject, root: unknown): Finding {
           `each llm_configs entry must be an LLMConfig mapping or the path of a YAML file holding one (got ${got})`,
         );
       }
-      const branches = (error.schema as SchemaNode[] | undefined) ?? [];
+      const branches = ((error.schema as SchemaNode[] | undefined) ?? []).filter(
+        (branch) => target === "local" || branch.$ref !== LOCAL_ONLY_ACCELERATORS,
+      );
       const allowedValues = branches.flatMap((b) => resolveRef(b).enum ?? []);
       return errorAt(
         segments,

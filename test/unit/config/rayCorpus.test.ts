@@ -198,3 +198,15 @@ describe("realistic mistakes in Ray files", () => {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("allowed values for the Ray target", () => {
+  it("should list only the accelerator types Ray knows", async () => {
+    const file = "test/fixtures/ray/corpus/mistakes/model_config/bad_values.yaml";
+    const ray = await loadConfigFile(file, { target: "ray", kinds: ["llm-config"] });
+    const local = await loadConfigFile(file, { target: "local", kinds: ["llm-config"] });
+    const message = (r: typeof ray) => r.diagnostics.find((d) => d.path === "accelerator_type")?.message ?? "";
+    expect(message(ray)).toMatch(/A100-80G, A10 or null \(got 'A100-40GB'\); did you mean 'A100-40G'\?$/);
+    expect(message(ray)).not.toMatch(/RTX-4090|CPU/);
+    expect(message(local)).toMatch(/RTX-4090/);
+  });
+});
