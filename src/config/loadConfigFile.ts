@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { Diagnostic } from "./Diagnostic.js";
 import { applyDefaults } from "./applyDefaults.js";
 import { createLocator, type Locator } from "./createLocator.js";
@@ -123,8 +123,8 @@ function kindNotAccepted(file: string): Diagnostic {
     severity: "error",
     path: "",
     message:
-      "this is a standalone LLMConfig file (it has 'model_loading_config' at the top level), not a Serve config " +
-      "file: name it in an application's llm_configs (llm_configs: [./this-file.yaml]) and use that file here",
+      "this is a standalone LLMConfig file, not a Serve config file (which has 'applications' at the top level): " +
+      `name it in an application's llm_configs (llm_configs: [./${basename(file)}]) and use that Serve file here`,
   };
 }
 
