@@ -44,4 +44,10 @@ export interface ReasoningParserOptions {
    * Defaults to `false`.
    */
   promptEndsAfterThinking?: boolean;
+  /**
+   * A tool-call parser reads the content (`tool_call_parser` is set and the request has tools), so parsers whose
+   * format carries tool calls outside the answer (gpt-oss's `commentary` channel) pass them to the content in the
+   * form that tool-call parser reads, instead of dropping them. Defaults to `false`.
+   */
+  keepToolCallText?: boolean;
 }

@@ -103,6 +103,19 @@ export const deepseekV3: ReasoningParserDefinition = {
   promptTags: THINK_PROMPT_TAGS,
 };
 
+/**
+ * holo2 (vLLM's DeepSeekV3ReasoningWithThinkingParser): deepseek_r1 unless `thinking` or `enable_thinking` is set
+ * and falsy in the template kwargs (thinking is on by default), then all content, a stray `</think>` included.
+ */
+export const holo2: ReasoningParserDefinition = {
+  create: (options) => {
+    const kwargs = options.chatTemplateKwargs ?? {};
+    const off = ["thinking", "enable_thinking"].some((key) => kwargs[key] !== undefined && !isTruthy(kwargs[key]));
+    return off && !options.promptEndsInsideThinking ? identityParser : deepseekR1.create(options);
+  },
+  promptTags: THINK_PROMPT_TAGS,
+};
+
 /** seed_oss: deepseek_r1's rules with `<seed:think>` / `</seed:think>`. */
 export const seedOss: ReasoningParserDefinition = {
   create: createFromThinkTags({ start: "<seed:think>", end: "</seed:think>", opening: "reasoning", looseStart: true }, R1_RULES),

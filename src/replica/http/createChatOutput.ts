@@ -22,6 +22,8 @@ export interface ChatOutputOptions {
   readonly includeReasoning: boolean;
   readonly chatTemplateKwargs: Readonly<Record<string, unknown>>;
   readonly thinking: ThinkingState;
+  /** The content goes on to the `openai` tool-call parser: gpt-oss's calls are passed to it instead of dropped. */
+  readonly keepToolCallText: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export function createChatOutput(options: ChatOutputOptions): ChatOutput {
     chatTemplateKwargs: { ...options.chatTemplateKwargs },
     promptEndsInsideThinking: options.thinking.promptEndsInsideThinking,
     promptEndsAfterThinking: options.thinking.promptEndsAfterThinking,
+    keepToolCallText: options.keepToolCallText,
   });
   const fieldNames: readonly string[] =
     options.reasoningField === "both" ? ["reasoning_content", "reasoning"] : [options.reasoningField];

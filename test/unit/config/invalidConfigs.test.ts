@@ -54,14 +54,14 @@ const INVALID: Record<string, Expected[]> = {
       severity: "error",
       path: "applications[0].args.llm_configs[0].engine_kwargs.reasoning_parser",
       message:
-        "reasoning_parser 'openai_gptoss' is a vLLM parser that llmserve's local engine does not implement; it implements deepseek_r1, deepseek_v3, ernie45, glm45, granite, hunyuan_a13b, kimi_k2, minimax_m2, mistral, olmo3, qwen3, seed_oss, step3 (validate with --target ray for a file meant only for a Ray cluster)",
+        "reasoning_parser 'inkling' is a vLLM parser that llmserve's local engine does not implement; it implements deepseek_r1, deepseek_v3, ernie45, glm45, granite, granite_thinking, holo2, hunyuan_a13b, kimi_k2, mimo, minimax_m2, minimax_m2_append_think, mistral, olmo3, openai_gptoss, qwen3, seed_oss, step3, step3p5 (validate with --target ray for a file meant only for a Ray cluster)",
     },
     {
       at: "10:31",
       severity: "error",
       path: "applications[0].args.llm_configs[0].engine_kwargs.tool_call_parser",
       message:
-        "tool_call_parser 'qwen3_xml' is a vLLM parser that llmserve's local engine does not implement; it implements hermes, mistral, deepseek_v3, llama3_json, pythonic (validate with --target ray for a file meant only for a Ray cluster)",
+        "tool_call_parser 'qwen3_xml' is a vLLM parser that llmserve's local engine does not implement; it implements hermes, mistral, deepseek_v3, llama3_json, pythonic, openai (validate with --target ray for a file meant only for a Ray cluster)",
     },
   ],
   "auto-tool-choice-without-parser.yaml": [

@@ -48,6 +48,7 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
     includeReasoning: request.includeReasoning,
     chatTemplateKwargs: kwargs,
     thinking,
+    keepToolCallText: constraints.tooling.parser?.name === "openai",
   });
   const constrained = await createChatSampling({ constraints, engine, settings: runtime.settings, chatTemplateKwargs: kwargs, thinking });
   const toolParser = constraints.tooling.parser;
