@@ -6,8 +6,9 @@ const MESSAGE = "<|message|>";
 /** End one message. `<|return|>` and `<|call|>` are end-of-generation tokens, so they rarely reach the text. */
 const STOPS = ["<|end|>", "<|return|>", "<|call|>"] as const;
 /**
- * Also end a message body: llama.cpp hides `<|end|>` (a control token) from the generated text, so the next
- * message's `<|start|>` (or a bare `<|channel|>`) is often the only sign that a message is over.
+ * Also end a message body: detokenized without special tokens, `<|end|>` may be missing from the text (llama.cpp
+ * builds before it made gpt-oss's `<|end|>` user-defined hid it), and models sometimes skip it, so the next
+ * message's `<|start|>` (or a bare `<|channel|>`) also says that a message is over.
  */
 const BODY_ENDS = [...STOPS, START, CHANNEL] as const;
 /** What a header may begin with; output that starts otherwise is a headerless answer. */

@@ -96,7 +96,7 @@ const CASES: SplitCaseTable = {
         content: "Hello!",
       },
       {
-        name: "llama.cpp's text: <|end|> is a hidden control token, <|start|> ends the thought",
+        name: "text without <|end|> (older llama.cpp hid it): <|start|> ends the thought",
         output: "<|channel|>analysis<|message|>User says hi.<|start|>assistant<|channel|>final<|message|>Hello!",
         reasoning: "User says hi.",
         content: "Hello!",
