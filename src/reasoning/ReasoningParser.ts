@@ -50,4 +50,16 @@ export interface ReasoningParserOptions {
    * form that tool-call parser reads, instead of dropping them. Defaults to `false`.
    */
   keepToolCallText?: boolean;
+  /**
+   * The reasoning tags configured for the model (`engine_kwargs.reasoning_config`'s `reasoning_start_str` and
+   * `reasoning_end_str`, vLLM's names): think-tag parsers (those whose definition has `configurableTags`) split on
+   * them instead of their own tags. Defaults to the parser's own tags.
+   */
+  thinkTags?: ThinkTags;
+}
+
+/** A start and an end tag, e.g. `{ start: "<think>", end: "</think>" }`. */
+export interface ThinkTags {
+  start: string;
+  end: string;
 }

@@ -1,3 +1,4 @@
+import type { ThinkTags } from "../reasoning/ReasoningParser.js";
 /** Which response fields carry the reasoning text split off by the reasoning parser. */
 export type ReasoningFieldChoice = "both" | "reasoning" | "reasoning_content";
 
@@ -37,8 +38,13 @@ export interface ReplicaSettings {
   readonly chatTemplate: string | undefined;
   /** Requests allowed to wait for a free sequence; one more is answered 503. */
   readonly maxQueuedRequests: number;
-  /** vLLM reasoning parser name (`engine_kwargs.reasoning_parser`), or undefined for raw text content. */
+  /**
+   * vLLM reasoning parser name (`engine_kwargs.reasoning_parser`, or `reasoning_config.reasoning_parser`, or
+   * deepseek_r1 when only `reasoning_config`'s strings are set), or undefined for raw text content.
+   */
   readonly reasoningParser: string | undefined;
+  /** `engine_kwargs.reasoning_config`'s start/end strings: the tags a think-tag parser splits on. */
+  readonly reasoningTags: ThinkTags | undefined;
   /** Which message/delta fields carry the reasoning. Defaults to both. */
   readonly reasoningField: ReasoningFieldChoice;
   /** `default_chat_template_kwargs`: merged under each request's `chat_template_kwargs`. */

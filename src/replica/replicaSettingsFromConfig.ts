@@ -1,3 +1,4 @@
+import { readReasoningSettings } from "./readReasoningSettings.js";
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -76,7 +77,7 @@ export function replicaSettingsFromConfig(
     batchSize: positiveInt(engineKwargs["max_num_batched_tokens"]),
     chatTemplate: chatTemplate(engineKwargs["chat_template"], config.sourcePath),
     maxQueuedRequests: maxQueued !== undefined && maxQueued >= 0 ? maxQueued : DEFAULT_MAX_QUEUED,
-    reasoningParser: typeof engineKwargs["reasoning_parser"] === "string" ? engineKwargs["reasoning_parser"] : undefined,
+    ...readReasoningSettings(engineKwargs),
     reasoningField: reasoningField(lookup("LLMSERVE_REASONING_FIELD") ?? engineKwargs["reasoning_field"]),
     defaultChatTemplateKwargs: plainObject(engineKwargs["default_chat_template_kwargs"]) ?? {},
     defaultSeed: integer(engineKwargs["seed"]),

@@ -22,10 +22,10 @@ const thinkTags = createFromThinkTags(
   { emptyReasoning: "", unclosed: "reasoning" },
 );
 
-/** Whether any text at all follows the first `</think>` (whitespace counts: it was an answer, just an empty one). */
-function hasTextAfterEnd(output: string): boolean {
-  const end = output.indexOf(END);
-  return end >= 0 && end + END.length < output.length;
+/** Whether any text at all follows the first end tag (whitespace counts: it was an answer, just an empty one). */
+function hasTextAfterEnd(output: string, endTag: string): boolean {
+  const end = output.indexOf(endTag);
+  return end >= 0 && end + endTag.length < output.length;
 }
 
 /**
@@ -33,11 +33,11 @@ function hasTextAfterEnd(output: string): boolean {
  * thought) is replaced by the thought. Not streamed, the thought moves to the content; streamed, it has gone out as
  * reasoning already and comes again as content at the end (vLLM's behaviour both ways).
  */
-function forcingContent(parser: ReasoningParser): ReasoningParser {
+function forcingContent(parser: ReasoningParser, endTag: string): ReasoningParser {
   return {
     extract(output) {
       const split = parser.extract(output);
-      if (split.content !== null || hasTextAfterEnd(output) || !split.reasoning) return split;
+      if (split.content !== null || hasTextAfterEnd(output, endTag) || !split.reasoning) return split;
       return { reasoning: null, content: split.reasoning };
     },
     stream(): ReasoningStream {
@@ -57,7 +57,7 @@ function forcingContent(parser: ReasoningParser): ReasoningParser {
         },
         end() {
           const last = note(inner.end());
-          if (sentContent || hasTextAfterEnd(text) || reasoning === "") return last;
+          if (sentContent || hasTextAfterEnd(text, endTag) || reasoning === "") return last;
           return { reasoning: last.reasoning, content: reasoning };
         },
       };
@@ -76,7 +76,8 @@ export const graniteThinking: ReasoningParserDefinition = {
     const off = (kwargs["enable_thinking"] === false || kwargs["thinking"] === false) && !options.promptEndsInsideThinking;
     if (off) return identityParser;
     const parser = thinkTags(options);
-    return kwargs["force_nonempty_content"] === true ? forcingContent(parser) : parser;
+    return kwargs["force_nonempty_content"] === true ? forcingContent(parser, options.thinkTags?.end ?? END) : parser;
   },
   promptTags: { start: [START], end: [END] },
+  configurableTags: true,
 };

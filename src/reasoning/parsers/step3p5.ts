@@ -1,7 +1,7 @@
 import type { MachineSpec, Transition } from "../markerMachine.js";
 import { literal, type Marker } from "../markers.js";
 import { createFromMachine } from "../parserFromMachine.js";
-import type { ReasoningParser, ReasoningParserOptions } from "../ReasoningParser.js";
+import type { ReasoningParser, ReasoningParserOptions, ThinkTags } from "../ReasoningParser.js";
 import type { ReasoningParserDefinition } from "../ReasoningParserDefinition.js";
 
 const START = "<think>";
@@ -18,10 +18,10 @@ const finalNewline: Marker = (text, at, final) => {
  * dropped, and so is a newline that ends an unfinished thought. Without `<think>` the text before `</think>` is
  * reasoning (the template opened the thought); text before a `<think>` streams as reasoning, as in vLLM.
  */
-function step3p5Machine(initial: "opening" | "thinking"): MachineSpec {
+function step3p5Machine(initial: "opening" | "thinking", tags: ThinkTags): MachineSpec {
   const ends: Transition[] = [
-    { marker: literal(`\n${END}`), next: "afterEnd" },
-    { marker: literal(END), next: "afterEnd" },
+    { marker: literal(`\n${tags.end}`), next: "afterEnd" },
+    { marker: literal(tags.end), next: "afterEnd" },
   ];
   return {
     initial,
@@ -29,7 +29,7 @@ function step3p5Machine(initial: "opening" | "thinking"): MachineSpec {
       opening: {
         channel: "reasoning",
         transitions: [
-          { marker: literal(START), next: "thinking" },
+          { marker: literal(tags.start), next: "thinking" },
           ...ends,
           { marker: finalNewline, next: "opening" },
         ],
@@ -50,21 +50,23 @@ const RULES = { emptyReasoning: null, unclosed: "reasoning" } as const;
  */
 export const step3p5: ReasoningParserDefinition = {
   create: (options: ReasoningParserOptions): ReasoningParser => {
+    const tags = options.thinkTags ?? { start: START, end: END };
     const initial = options.promptEndsInsideThinking ? "thinking" : "opening";
-    const parser = createFromMachine(() => step3p5Machine(initial), RULES)(options);
-    const afterStart = createFromMachine(() => step3p5Machine("thinking"), RULES)(options);
+    const parser = createFromMachine(() => step3p5Machine(initial, tags), RULES)(options);
+    const afterStart = createFromMachine(() => step3p5Machine("thinking", tags), RULES)(options);
     return {
       extract(output) {
-        const start = output.indexOf(START);
-        const end = output.indexOf(END);
+        const start = output.indexOf(tags.start);
+        const end = output.indexOf(tags.end);
         if (initial === "thinking" || start < 0 || (end >= 0 && end < start) || options.promptEndsAfterThinking) {
           return parser.extract(output);
         }
-        const split = afterStart.extract(output.slice(start + START.length));
+        const split = afterStart.extract(output.slice(start + tags.start.length));
         return { reasoning: split.reasoning, content: output.slice(0, start) + (split.content ?? "") || null };
       },
       stream: parser.stream,
     };
   },
   promptTags: { start: [START], end: [END] },
+  configurableTags: true,
 };
