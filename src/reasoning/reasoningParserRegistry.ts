@@ -4,6 +4,7 @@ import { graniteThinking } from "./parsers/graniteThinking.js";
 import { hunyuanA13b } from "./parsers/hunyuanA13b.js";
 import { minimaxM2AppendThink } from "./parsers/minimaxM2AppendThink.js";
 import { mistral } from "./parsers/mistral.js";
+import { nemotronV3 } from "./parsers/nemotronV3.js";
 import { openaiGptoss } from "./parsers/openaiGptoss.js";
 import { step3p5 } from "./parsers/step3p5.js";
 import { deepseekR1, deepseekV3, glm45, holo2, olmo3, qwen3, seedOss, step3 } from "./parsers/thinkTagParsers.js";
@@ -27,6 +28,7 @@ export const reasoningParserRegistry: Readonly<Record<string, ReasoningParserDef
   minimax_m2: deepseekR1,
   minimax_m2_append_think: minimaxM2AppendThink,
   mistral,
+  nemotron_v3: nemotronV3,
   olmo3,
   openai_gptoss: openaiGptoss,
   qwen3,

@@ -54,7 +54,7 @@ const INVALID: Record<string, Expected[]> = {
       severity: "error",
       path: "applications[0].args.llm_configs[0].engine_kwargs.reasoning_parser",
       message:
-        "reasoning_parser 'inkling' is a vLLM parser that llmserve's local engine does not implement; it implements deepseek_r1, deepseek_v3, ernie45, glm45, granite, granite_thinking, holo2, hunyuan_a13b, kimi_k2, mimo, minimax_m2, minimax_m2_append_think, mistral, olmo3, openai_gptoss, qwen3, seed_oss, step3, step3p5 (validate with --target ray for a file meant only for a Ray cluster)",
+        "reasoning_parser 'inkling' is a vLLM parser that llmserve's local engine does not implement; it implements deepseek_r1, deepseek_v3, ernie45, glm45, granite, granite_thinking, holo2, hunyuan_a13b, kimi_k2, mimo, minimax_m2, minimax_m2_append_think, mistral, nemotron_v3, olmo3, openai_gptoss, qwen3, seed_oss, step3, step3p5 (validate with --target ray for a file meant only for a Ray cluster)",
     },
     {
       at: "10:31",
@@ -84,7 +84,7 @@ const INVALID: Record<string, Expected[]> = {
       severity: "error",
       path: "applications[0].args.llm_configs[0].engine_kwargs.reasoning_config.reasoning_start_str",
       message:
-        "reasoning_config's strings replace the tags of a think-tag reasoning parser, but 'granite' splits on its own markers; use one of deepseek_r1, deepseek_v3, ernie45, glm45, granite_thinking, holo2, kimi_k2, mimo, minimax_m2, olmo3, qwen3, seed_oss, step3, step3p5, or leave reasoning_parser out (deepseek_r1's rules)",
+        "reasoning_config's strings replace the tags of a think-tag reasoning parser, but 'granite' splits on its own markers; use one of deepseek_r1, deepseek_v3, ernie45, glm45, granite_thinking, holo2, kimi_k2, mimo, minimax_m2, nemotron_v3, olmo3, qwen3, seed_oss, step3, step3p5, or leave reasoning_parser out (deepseek_r1's rules)",
     },
     {
       at: "11:34",

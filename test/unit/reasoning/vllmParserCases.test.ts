@@ -10,6 +10,7 @@ const TAGS = ["<think>", "</think>"];
 // - granite_thinking: tests/reasoning/test_granite_thinking_reasoning_parser.py @ 33f12637e16d.
 // - minimax_m2_append_think: tests/reasoning/test_minimax_m2_append_reasoning_parser.py @ 41c5903d049b.
 // - holo2: tests/reasoning/test_holo2_reasoning_parser.py @ 045d7575500e.
+// - nemotron_v3: tests/reasoning/test_nemotron_v3_reasoning_parser.py @ 028e77a725cd.
 // - granite: vllm/reasoning/granite_reasoning_parser.py (its non-streamed regex matches anywhere).
 // `streamed` is given where vLLM's own streamed result differs from its non-streamed one.
 const CASES: SplitCaseTable = {
@@ -144,6 +145,46 @@ const CASES: SplitCaseTable = {
       { name: "thinking_disabled", output: "This is the rest", reasoning: null, content: "This is the rest" },
       { name: "thinking_disabled_with_close_tag", output: "</think>This is the rest", reasoning: null, content: "</think>This is the rest" },
       { name: "thinking_disabled_with_close_tag_stream", output: "some text</think>This is the rest", reasoning: null, content: "some text</think>This is the rest" },
+    ],
+  },
+  nemotron_v3: {
+    tags: TAGS,
+    cases: [
+      { name: "without_start_token", output: "This is a reasoning section</think>This is the rest", reasoning: "This is a reasoning section", content: "This is the rest" },
+      { name: "with_start_token", output: "<think>This is a reasoning section</think>This is the rest", reasoning: "This is a reasoning section", content: "This is the rest" },
+      { name: "no promotion without opt-in", output: "<think>4", reasoning: "4", content: null },
+    ],
+  },
+  "nemotron_v3 (enable_thinking: true)": {
+    tags: TAGS,
+    options: { chatTemplateKwargs: { enable_thinking: true } },
+    cases: [{ name: "keeps truncated reasoning", output: "This is truncated reasoning", reasoning: "This is truncated reasoning", content: null }],
+  },
+  "nemotron_v3 (enable_thinking: false)": {
+    tags: TAGS,
+    options: { chatTemplateKwargs: { enable_thinking: false } },
+    cases: [
+      {
+        name: "without thinking moves into content (streamed: both)",
+        output: "This is plain content",
+        reasoning: null,
+        content: "This is plain content",
+        streamed: { reasoning: "This is plain content", content: "This is plain content" },
+      },
+    ],
+  },
+  "nemotron_v3 (force_nonempty_content)": {
+    tags: TAGS,
+    options: { chatTemplateKwargs: { force_nonempty_content: true } },
+    cases: [
+      {
+        name: "moves into content (streamed: both)",
+        output: "<think>This is plain content",
+        reasoning: null,
+        content: "This is plain content",
+        streamed: { reasoning: "This is plain content", content: "This is plain content" },
+      },
+      { name: "keeps real content", output: "<think>reasoning here</think>real answer", reasoning: "reasoning here", content: "real answer" },
     ],
   },
   granite: {
