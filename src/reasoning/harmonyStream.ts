@@ -1,3 +1,5 @@
+import { findFirst } from "./findFirst.js";
+import { partialSuffixLength } from "./partialSuffixLength.js";
 import type { ReasoningSplit, ReasoningStream } from "./ReasoningParser.js";
 
 const START = "<|start|>";
@@ -61,30 +63,6 @@ function toolCallHeader(header: Header): string {
   return `${CHANNEL}commentary to=${header.recipient ?? ""} <|constrain|>${header.contentType ?? "json"}${MESSAGE}`;
 }
 
-/** The earliest of `needles` in `text` from `from`, or undefined. */
-function firstOf(text: string, needles: readonly string[], from = 0): { index: number; needle: string } | undefined {
-  let best: { index: number; needle: string } | undefined;
-  for (const needle of needles) {
-    const index = text.indexOf(needle, from);
-    if (index >= 0 && (best === undefined || index < best.index)) best = { index, needle };
-  }
-  return best;
-}
-
-/** Length of the longest suffix of `text` that is a proper prefix of one of `needles`. */
-function partialSuffixLength(text: string, needles: readonly string[]): number {
-  let longest = 0;
-  for (const needle of needles) {
-    for (let length = Math.min(needle.length - 1, text.length); length > longest; length--) {
-      if (text.endsWith(needle.slice(0, length))) {
-        longest = length;
-        break;
-      }
-    }
-  }
-  return longest;
-}
-
 /** Whether held header text can still be (or already is) the start of a header. */
 function couldBeHeader(text: string): boolean {
   return HEADER_OPENERS.some((opener) => text.startsWith(opener) || opener.startsWith(text));
@@ -134,7 +112,7 @@ export function startHarmonyStream(options: HarmonyStreamOptions): ReasoningStre
           bodyHasText = false;
           continue;
         }
-        const found = firstOf(held, [MESSAGE, START, ...STOPS]);
+        const found = findFirst(held, [MESSAGE, START, ...STOPS]);
         if (found === undefined) {
           if (final) held = "";
           break;
@@ -155,7 +133,7 @@ export function startHarmonyStream(options: HarmonyStreamOptions): ReasoningStre
         continue;
       }
       if (mode === "body") {
-        const found = firstOf(held, BODY_ENDS);
+        const found = findFirst(held, BODY_ENDS);
         if (found === undefined) {
           const keep = final ? 0 : partialSuffixLength(held, BODY_ENDS);
           emitBody(out, held.slice(0, held.length - keep));
@@ -171,7 +149,7 @@ export function startHarmonyStream(options: HarmonyStreamOptions): ReasoningStre
         continue;
       }
       // Between messages: a new header, or stray text (kept as an answer of its own).
-      const found = firstOf(held, [START, CHANNEL]);
+      const found = findFirst(held, [START, CHANNEL]);
       if (found?.index === 0) {
         held = held.slice(found.needle === START ? START.length : 0);
         mode = "header";
