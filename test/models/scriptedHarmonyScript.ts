@@ -21,6 +21,20 @@ export const HARMONY_TOKENS: readonly string[] = [
   "<|start|>", "assistant", "<|channel|>", "final", "<|message|>", ...HARMONY_ANSWER_TOKENS, HARMONY_END_TOKEN,
 ];
 
+/**
+ * The tool-call script (`ensureScriptedHarmonyModel({ script: "toolCall" })`): an analysis message, then a call to
+ * `functions.get_weather` in the commentary channel, ended by `<|call|>` (an end-of-generation token).
+ */
+export const HARMONY_TOOL_REASONING = "Need the weather.";
+export const HARMONY_TOOL_NAME = "get_weather";
+/** The arguments as the model writes them; vLLM's `openai` parser returns them re-serialised by `json.dumps`. */
+export const HARMONY_TOOL_ARGUMENTS = '{"city":"Paris"}';
+export const HARMONY_TOOL_CALL_TOKENS: readonly string[] = [
+  "<|channel|>", "analysis", "<|message|>", "Need", " the", " weather", ".", "<|end|>",
+  "<|start|>", "assistant", "<|channel|>", "commentary", " to", "=functions", ".get_weather", " ", "<|constrain|>", "json",
+  "<|message|>", '{"city"', ':"Paris"}', "<|call|>",
+];
+
 /** The generated text as llama.cpp detokenizes it (`<|return|>` excluded): what a server without a parser returns. */
 export const HARMONY_TEXT =
   `<|channel|>analysis<|message|>${HARMONY_REASONING}<|end|><|start|>assistant<|channel|>final<|message|>${HARMONY_ANSWER}`;
