@@ -68,6 +68,109 @@ function couldBeHeader(text: string): boolean {
   return HEADER_OPENERS.some((opener) => text.startsWith(opener) || opener.startsWith(text));
 }
 
+interface Out {
+  reasoning: string;
+  content: string;
+}
+
+/** The reader's state between deltas. */
+interface HarmonyState {
+  mode: "header" | "body" | "between";
+  route: Route;
+  /** Only the output's first header may turn out not to be one (a model or template that skipped it). */
+  headerUnconfirmed: boolean;
+  /** Text received but not decided yet. */
+  held: string;
+  bodyHasText: boolean;
+  channelHasText: { reasoning: boolean; content: boolean };
+}
+
+/** What one step did: went on to another mode (`"next"`), or needs more text (`"wait"`). */
+type Step = "next" | "wait";
+
+function openBody(state: HarmonyState, route: Route): void {
+  state.mode = "body";
+  state.route = route;
+  state.bodyHasText = false;
+}
+
+function emitBody(state: HarmonyState, out: Out, text: string, keepToolCalls: boolean): void {
+  const { route } = state;
+  if (text === "" || route === "dropped") return;
+  if (route === "toolCall") {
+    if (keepToolCalls) out.content += text;
+    return;
+  }
+  if (!state.bodyHasText && state.channelHasText[route]) out[route] += "\n";
+  out[route] += text;
+  state.bodyHasText = true;
+  state.channelHasText[route] = true;
+}
+
+function closeBody(state: HarmonyState, out: Out, keepToolCalls: boolean): void {
+  if (state.route === "toolCall" && keepToolCalls) out.content += "<|call|>";
+  state.mode = "between";
+}
+
+/** Header text is held until `<|message|>`, which decides the message's route. */
+function readHeader(state: HarmonyState, out: Out, final: boolean, keepToolCalls: boolean): Step {
+  if (state.headerUnconfirmed && !couldBeHeader(state.held)) {
+    // Not harmony at all (or a template that already opened the message): an answer without a header.
+    state.headerUnconfirmed = false;
+    openBody(state, "content");
+    return "next";
+  }
+  const found = findFirst(state.held, [MESSAGE, START, ...STOPS]);
+  if (found === undefined) {
+    if (final) state.held = "";
+    return "wait";
+  }
+  state.headerUnconfirmed = false;
+  const headerText = state.held.slice(0, found.index);
+  state.held = state.held.slice(found.index + found.needle.length);
+  if (found.needle === START) return "next";
+  if (found.needle !== MESSAGE) {
+    state.mode = "between";
+    return "next";
+  }
+  const header = parseHarmonyHeader(headerText);
+  openBody(state, routeOf(header));
+  if (state.route === "toolCall" && keepToolCalls) out.content += toolCallHeader(header);
+  return "next";
+}
+
+/** A body streams out, holding back only what may be the start of a token that ends it. */
+function readBody(state: HarmonyState, out: Out, final: boolean, keepToolCalls: boolean): Step {
+  const found = findFirst(state.held, BODY_ENDS);
+  if (found === undefined) {
+    const keep = final ? 0 : partialSuffixLength(state.held, BODY_ENDS);
+    emitBody(state, out, state.held.slice(0, state.held.length - keep), keepToolCalls);
+    state.held = state.held.slice(state.held.length - keep);
+    if (final) closeBody(state, out, keepToolCalls);
+    return "wait";
+  }
+  emitBody(state, out, state.held.slice(0, found.index), keepToolCalls);
+  closeBody(state, out, keepToolCalls);
+  // `<|channel|>` starts the next header itself; `<|start|>` is consumed by the header reader.
+  state.held = state.held.slice(found.needle === CHANNEL ? found.index : found.index + found.needle.length);
+  if (found.needle === START || found.needle === CHANNEL) state.mode = "header";
+  return "next";
+}
+
+/** Between messages: a new header, or stray text (kept as an answer of its own). */
+function readBetween(state: HarmonyState, final: boolean): Step {
+  const found = findFirst(state.held, [START, CHANNEL]);
+  if (found?.index === 0) {
+    state.held = state.held.slice(found.needle === START ? START.length : 0);
+    state.mode = "header";
+    return "next";
+  }
+  if (state.held === "") return "wait";
+  if (!final && partialSuffixLength(state.held, [START, CHANNEL]) === state.held.length) return "wait";
+  openBody(state, "content");
+  return "next";
+}
+
 /**
  * The incremental harmony reader behind `openai_gptoss`. A header is held until its `<|message|>` decides where
  * the message goes; bodies stream as they come, holding back only what may be the start of a special token.
@@ -75,107 +178,32 @@ function couldBeHeader(text: string): boolean {
  * where the deltas are cut, and `extract` is this stream run over the whole text.
  */
 export function startHarmonyStream(options: HarmonyStreamOptions): ReasoningStream {
-  let mode: "header" | "body" | "between" = options.initial === "header" ? "header" : "body";
-  let route: Route = options.initial === "reasoning" ? "reasoning" : "content";
-  /** Only the output's first header may turn out not to be one (a model or template that skipped it). */
-  let headerUnconfirmed = options.initial === "header";
-  let held = "";
-  let bodyHasText = false;
-  const channelHasText = { reasoning: false, content: false };
-
-  const emitBody = (out: Out, text: string): void => {
-    if (text === "" || route === "dropped") return;
-    if (route === "toolCall") {
-      if (options.keepToolCalls) out.content += text;
-      return;
-    }
-    if (!bodyHasText && channelHasText[route]) out[route] += "\n";
-    out[route] += text;
-    bodyHasText = true;
-    channelHasText[route] = true;
+  const state: HarmonyState = {
+    mode: options.initial === "header" ? "header" : "body",
+    route: options.initial === "reasoning" ? "reasoning" : "content",
+    headerUnconfirmed: options.initial === "header",
+    held: "",
+    bodyHasText: false,
+    channelHasText: { reasoning: false, content: false },
   };
-
-  const closeBody = (out: Out): void => {
-    if (route === "toolCall" && options.keepToolCalls) out.content += "<|call|>";
-    mode = "between";
-  };
-
   const run = (final: boolean): ReasoningSplit => {
     const out: Out = { reasoning: "", content: "" };
     for (;;) {
-      if (mode === "header") {
-        if (headerUnconfirmed && !couldBeHeader(held)) {
-          // Not harmony at all (or a template that already opened the message): an answer without a header.
-          headerUnconfirmed = false;
-          mode = "body";
-          route = "content";
-          bodyHasText = false;
-          continue;
-        }
-        const found = findFirst(held, [MESSAGE, START, ...STOPS]);
-        if (found === undefined) {
-          if (final) held = "";
-          break;
-        }
-        headerUnconfirmed = false;
-        const headerText = held.slice(0, found.index);
-        held = held.slice(found.index + found.needle.length);
-        if (found.needle === START) continue;
-        if (found.needle !== MESSAGE) {
-          mode = "between";
-          continue;
-        }
-        const header = parseHarmonyHeader(headerText);
-        route = routeOf(header);
-        mode = "body";
-        bodyHasText = false;
-        if (route === "toolCall" && options.keepToolCalls) out.content += toolCallHeader(header);
-        continue;
-      }
-      if (mode === "body") {
-        const found = findFirst(held, BODY_ENDS);
-        if (found === undefined) {
-          const keep = final ? 0 : partialSuffixLength(held, BODY_ENDS);
-          emitBody(out, held.slice(0, held.length - keep));
-          held = held.slice(held.length - keep);
-          if (final) closeBody(out);
-          break;
-        }
-        emitBody(out, held.slice(0, found.index));
-        closeBody(out);
-        // `<|channel|>` starts the next header itself; `<|start|>` is consumed by the header reader.
-        held = held.slice(found.needle === CHANNEL ? found.index : found.index + found.needle.length);
-        if (found.needle === START || found.needle === CHANNEL) mode = "header";
-        continue;
-      }
-      // Between messages: a new header, or stray text (kept as an answer of its own).
-      const found = findFirst(held, [START, CHANNEL]);
-      if (found?.index === 0) {
-        held = held.slice(found.needle === START ? START.length : 0);
-        mode = "header";
-        continue;
-      }
-      if (held === "") break;
-      if (!final && partialSuffixLength(held, [START, CHANNEL]) === held.length) break;
-      mode = "body";
-      route = "content";
-      bodyHasText = false;
+      const step =
+        state.mode === "header" ? readHeader(state, out, final, options.keepToolCalls)
+        : state.mode === "body" ? readBody(state, out, final, options.keepToolCalls)
+        : readBetween(state, final);
+      if (step === "wait") break;
     }
     return { reasoning: out.reasoning || null, content: out.content || null };
   };
-
   return {
     push(delta) {
-      held += delta;
+      state.held += delta;
       return run(false);
     },
     end() {
       return run(true);
     },
   };
-}
-
-interface Out {
-  reasoning: string;
-  content: string;
 }
