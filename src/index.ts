@@ -4,6 +4,7 @@ export { UnknownReasoningParserError } from "./reasoning/errors/UnknownReasoning
 export type {
   ReasoningParser,
   ReasoningParserOptions,
+  ThinkTags,
   ReasoningSplit,
   ReasoningStream,
 } from "./reasoning/ReasoningParser.js";

@@ -11,6 +11,7 @@ import type { LlmServeConfigFile } from "./generated/schemaTypes.js";
 import { ignoredKeyFindings } from "./ignoredKeyFindings.js";
 import { inlineLlmConfigFiles, type InlineResult } from "./inlineLlmConfigFiles.js";
 import { localEngineFindings } from "./localEngineFindings.js";
+import { reasoningConfigFindings } from "./reasoningConfigFindings.js";
 import { modelSourceFindings } from "./modelSourceFindings.js";
 import { parseYamlWithPositions } from "./parseYamlWithPositions.js";
 import { rayTargetFindings } from "./rayTargetFindings.js";
@@ -82,6 +83,7 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
     ...uniquenessFindings(value),
     ...replicaFindings(value),
     ...engineKwargsFindings(value, target),
+    ...reasoningConfigFindings(value, target),
     ...modelSourceFindings(value, target, (segments) => locator.baseDirOf(segments), missingLocalModel),
     ...(target === "local" ? [...ignoredKeyFindings(value), ...localEngineFindings(value)] : rayTargetFindings(value)),
   ];

@@ -8,6 +8,7 @@ import {
   type ReplicaGpuChoice,
   type ReplicaSpec,
 } from "../protocol/ReplicaSpec.js";
+import { readReasoningSettings } from "./readReasoningSettings.js";
 import type { ResolvedApplication, ResolvedConfig, ResolvedLlmConfig } from "./ResolvedConfig.js";
 
 const DEFAULT_SEQUENCES = 8;
@@ -57,7 +58,7 @@ export function replicaSpecFor(
     ...(engine.max_num_batched_tokens !== undefined ? { batchSize: engine.max_num_batched_tokens } : {}),
     ...(chatTemplate !== undefined ? { chatTemplate } : {}),
     maxQueuedRequests: maxQueued !== undefined && maxQueued >= 0 ? maxQueued : DEFAULT_MAX_QUEUED,
-    ...(engine.reasoning_parser !== undefined ? { reasoningParser: engine.reasoning_parser } : {}),
+    ...reasoningSettings(engine),
     reasoningField: reasoningField(lookup("LLMSERVE_REASONING_FIELD") ?? engine.reasoning_field),
     defaultChatTemplateKwargs: engine.default_chat_template_kwargs ?? {},
     enableAutoToolChoice: engine.enable_auto_tool_choice === true,
@@ -96,6 +97,12 @@ function chatTemplateText(value: string | undefined, configPath: string): string
     if (existsSync(path)) return readFileSync(path, "utf8");
   }
   return value;
+}
+
+/** The parser and tags as `readReasoningSettings` reads them, with absent values left out of the spec. */
+function reasoningSettings(engine: Readonly<Record<string, unknown>>): Pick<ReplicaSpec, "reasoningParser" | "reasoningTags"> {
+  const { reasoningParser, reasoningTags } = readReasoningSettings(engine);
+  return { ...(reasoningParser !== undefined ? { reasoningParser } : {}), ...(reasoningTags !== undefined ? { reasoningTags } : {}) };
 }
 
 function reasoningField(value: unknown): ReasoningFieldChoice {

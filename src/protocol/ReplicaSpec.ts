@@ -48,8 +48,13 @@ export interface ReplicaSpec {
   readonly chatTemplate?: string | undefined;
   /** Requests allowed to wait for a free sequence; one more is answered 503. */
   readonly maxQueuedRequests: number;
-  /** vLLM reasoning parser name (`engine_kwargs.reasoning_parser`); absent = raw text content. */
+  /**
+   * vLLM reasoning parser name (`engine_kwargs.reasoning_parser`, or `reasoning_config.reasoning_parser`, or
+   * deepseek_r1 when only `reasoning_config`'s strings are set); absent = raw text content.
+   */
   readonly reasoningParser?: string | undefined;
+  /** `engine_kwargs.reasoning_config`'s start/end strings: the tags a think-tag parser splits on. */
+  readonly reasoningTags?: { readonly start: string; readonly end: string } | undefined;
   /** Which message/delta fields carry the reasoning. */
   readonly reasoningField: ReasoningFieldChoice;
   /** `default_chat_template_kwargs`: merged under each request's `chat_template_kwargs`. */
@@ -128,6 +133,9 @@ const FIELD_CHECKS: Readonly<Record<Exclude<keyof ReplicaSpec, "specVersion">, (
   chatTemplate: isString,
   maxQueuedRequests: isCount,
   reasoningParser: isString,
+  reasoningTags: (value) =>
+    typeof value === "object" && value !== null && isString((value as Record<string, unknown>)["start"]) &&
+    isString((value as Record<string, unknown>)["end"]),
   reasoningField: (value) => value === "both" || value === "reasoning" || value === "reasoning_content",
   defaultChatTemplateKwargs: (value) => typeof value === "object" && value !== null && !Array.isArray(value),
   enableAutoToolChoice: isBoolean,
@@ -138,5 +146,5 @@ const FIELD_CHECKS: Readonly<Record<Exclude<keyof ReplicaSpec, "specVersion">, (
 };
 
 const OPTIONAL_FIELDS: ReadonlySet<string> = new Set([
-  "contextSize", "batchSize", "chatTemplate", "reasoningParser", "toolCallParser", "defaultSeed",
+  "contextSize", "batchSize", "chatTemplate", "reasoningParser", "reasoningTags", "toolCallParser", "defaultSeed",
 ]);

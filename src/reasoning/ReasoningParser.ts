@@ -44,4 +44,22 @@ export interface ReasoningParserOptions {
    * Defaults to `false`.
    */
   promptEndsAfterThinking?: boolean;
+  /**
+   * A tool-call parser reads the content (`tool_call_parser` is set and the request has tools), so parsers whose
+   * format carries tool calls outside the answer (gpt-oss's `commentary` channel) pass them to the content in the
+   * form that tool-call parser reads, instead of dropping them. Defaults to `false`.
+   */
+  keepToolCallText?: boolean;
+  /**
+   * The reasoning tags configured for the model (`engine_kwargs.reasoning_config`'s `reasoning_start_str` and
+   * `reasoning_end_str`, vLLM's names): think-tag parsers (those whose definition has `configurableTags`) split on
+   * them instead of their own tags. Defaults to the parser's own tags.
+   */
+  thinkTags?: ThinkTags;
+}
+
+/** A start and an end tag, e.g. `{ start: "<think>", end: "</think>" }`. */
+export interface ThinkTags {
+  start: string;
+  end: string;
 }

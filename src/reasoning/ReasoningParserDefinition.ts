@@ -8,4 +8,6 @@ export interface ReasoningParserDefinition {
    * (`start`) or already closed (`end`) the thinking block. Absent for parsers whose markers are plain phrases.
    */
   promptTags?: { start: readonly string[]; end: readonly string[] };
+  /** The parser splits on a start/end tag pair that `ReasoningParserOptions.thinkTags` may replace. */
+  configurableTags?: boolean;
 }

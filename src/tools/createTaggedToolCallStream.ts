@@ -1,3 +1,5 @@
+import { findFirst } from "../text/findFirst.js";
+import { partialSuffixLength } from "../text/partialSuffixLength.js";
 import { generateToolCallId } from "./generateToolCallId.js";
 import type { ParsedToolCall, ToolCallChunk, ToolCallDelta, ToolCallStream } from "./ToolCallTypes.js";
 
@@ -75,16 +77,16 @@ export function createTaggedToolCallStream(format: TaggedToolCallFormat): ToolCa
         finishCall(out, body, format.startTag + body + format.endTag);
         continue;
       }
-      const found = findFirstTag(buffer, tags);
+      const found = findFirst(buffer, tags);
       if (found === undefined) {
-        const hold = heldTagPrefixLength(buffer, tags);
+        const hold = partialSuffixLength(buffer, tags);
         emitText(out, buffer.slice(0, buffer.length - hold));
         buffer = buffer.slice(buffer.length - hold);
         return;
       }
       emitText(out, buffer.slice(0, found.index));
-      buffer = buffer.slice(found.index + found.tag.length);
-      if (found.tag === format.startTag) {
+      buffer = buffer.slice(found.index + found.needle.length);
+      if (found.needle === format.startTag) {
         whitespaceBeforeCall = heldWhitespace;
         heldWhitespace = "";
         insideCall = true;
@@ -130,28 +132,4 @@ interface Out {
 
 function toDelta(out: Out): ToolCallDelta {
   return { content: out.content.length > 0 ? out.content : null, toolCalls: out.toolCalls };
-}
-
-function findFirstTag(text: string, tags: readonly string[]): { index: number; tag: string } | undefined {
-  let best: { index: number; tag: string } | undefined;
-  for (const tag of tags) {
-    const index = text.indexOf(tag);
-    if (index >= 0 && (best === undefined || index < best.index)) best = { index, tag };
-  }
-  return best;
-}
-
-/** Length of the longest suffix of `text` that is a proper prefix of one of the tags (held back until resolved). */
-export function heldTagPrefixLength(text: string, tags: readonly string[]): number {
-  let longest = 0;
-  for (const tag of tags) {
-    const max = Math.min(tag.length - 1, text.length);
-    for (let length = max; length > longest; length--) {
-      if (text.endsWith(tag.slice(0, length))) {
-        longest = length;
-        break;
-      }
-    }
-  }
-  return longest;
 }

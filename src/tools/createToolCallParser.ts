@@ -5,6 +5,7 @@ import { deepseekV3ToolCallFormat } from "./deepseekV3ToolCallParser.js";
 import { hermesToolCallFormat } from "./hermesToolCallParser.js";
 import { llama3JsonToolCallFormat } from "./llama3JsonToolCallParser.js";
 import { mistralToolCallFormat } from "./mistralToolCallParser.js";
+import { openaiToolCallFormat } from "./openaiToolCallParser.js";
 import { pythonicToolCallFormat } from "./pythonicToolCallParser.js";
 import { UnknownToolCallParserError } from "./UnknownToolCallParserError.js";
 import type { ToolCallExtraction, ToolCallParser, ToolCallStream } from "./ToolCallTypes.js";
@@ -15,6 +16,7 @@ const STREAM_FACTORIES: Readonly<Record<string, () => ToolCallStream>> = {
   deepseek_v3: () => createTaggedToolCallStream(deepseekV3ToolCallFormat),
   llama3_json: () => createWholeOutputToolCallStream(llama3JsonToolCallFormat),
   pythonic: () => createWholeOutputToolCallStream(pythonicToolCallFormat),
+  openai: () => createTaggedToolCallStream(openaiToolCallFormat),
 };
 
 /** vLLM `tool_call_parser` names this server implements. */

@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["config", "gpu"],
   ["reasoning", "tools"],
   ["process", "protocol"],
-  ["errors", "(src)"],
+  ["errors", "text", "(src)"],
 ];
 
 /** Imports that stay inside one module but still point the wrong way. */

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { createProgram } from "../../src/cli/main.js";
 import { loadConfigFile } from "../../src/config/loadConfigFile.js";
+import { reasoningParserNames } from "../../src/reasoning/createReasoningParser.js";
 import { REPO_ROOT } from "../helpers/cli.js";
 
 /** Every `llmserve ...` line of the README's sh blocks, without `npx ` and trailing comments. */
@@ -47,5 +48,11 @@ describe("README.md", () => {
       const result = await loadConfigFile(join(REPO_ROOT, file));
       expect(result.diagnostics.filter((d) => d.severity === "error"), file).toEqual([]);
     }
+  });
+  it("should list exactly the reasoning parsers the local engine implements", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const sentence = /Parsers \(vLLM's names and semantics\):([^]*?)\. `engine_kwargs/.exec(readme)?.[1] ?? "";
+    const listed = [...sentence.replace(/\([^)]*\)/g, "").matchAll(/`([a-z0-9_]+)`/g)].map((match) => match[1]);
+    expect(listed).toEqual([...reasoningParserNames]);
   });
 });

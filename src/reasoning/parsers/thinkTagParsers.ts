@@ -26,22 +26,23 @@ export interface ThinkTagSpec {
  * Only the first start tag and the first end tag are markers; later ones are text.
  */
 export function thinkTagMachine(spec: ThinkTagSpec, options: ReasoningParserOptions): MachineSpec {
+  const startTag = spec.start === undefined ? undefined : (options.thinkTags?.start ?? spec.start);
   const ends: Transition[] = [
-    { marker: literal(spec.end), next: "answer" },
+    { marker: literal(options.thinkTags?.end ?? spec.end), next: "answer" },
     ...(spec.implicitEnds ?? []).map((marker) => ({ marker, next: "answer", keep: true })),
   ];
   const starts: Transition[] = [];
-  if (spec.start !== undefined) {
+  if (startTag !== undefined) {
     if (spec.looseStart) {
-      starts.push({ marker: whitespaceThen(spec.start), next: "thinking", atPhaseStart: true });
-      starts.push({ marker: literal(spec.start), next: "thinking" });
+      starts.push({ marker: whitespaceThen(startTag), next: "thinking", atPhaseStart: true });
+      starts.push({ marker: literal(startTag), next: "thinking" });
     } else {
-      starts.push({ marker: literal(spec.start), next: "thinking", atPhaseStart: true });
+      starts.push({ marker: literal(startTag), next: "thinking", atPhaseStart: true });
     }
   }
   const opensInside = options.promptEndsInsideThinking === true && spec.opening === "content";
   return {
-    initial: opensInside || spec.start === undefined ? "thinking" : "opening",
+    initial: opensInside || startTag === undefined ? "thinking" : "opening",
     phases: {
       opening: { channel: spec.opening, transitions: spec.opening === "reasoning" ? [...starts, ...ends] : starts },
       thinking: { channel: "reasoning", transitions: ends },
@@ -58,6 +59,8 @@ export function createFromThinkTags(spec: ThinkTagSpec, rules: ExtractRules): (o
 
 const THINK = { start: "<think>", end: "</think>" } as const;
 const THINK_PROMPT_TAGS = { start: [THINK.start], end: [THINK.end] };
+/** What every parser built on `thinkTagMachine` shares: `<think>`-style prompt tags that `thinkTags` may replace. */
+const THINK_TAG_DEFINITION = { promptTags: THINK_PROMPT_TAGS, configurableTags: true } as const;
 /** vLLM's deepseek_r1 non-streamed conventions: reasoning is never null once thinking began; truncated = reasoning. */
 const R1_RULES: ExtractRules = { emptyReasoning: "", unclosed: "reasoning" };
 const R1_SPEC: ThinkTagSpec = { ...THINK, opening: "reasoning", looseStart: true };
@@ -73,7 +76,7 @@ function isTruthy(value: unknown): boolean {
  */
 export const deepseekR1: ReasoningParserDefinition = {
   create: createFromThinkTags(R1_SPEC, R1_RULES),
-  promptTags: THINK_PROMPT_TAGS,
+  ...THINK_TAG_DEFINITION,
 };
 
 /** Qwen3.5-era tool calls: `<tool_call>` followed (after whitespace) by `<function=` or `<function `. */
@@ -90,7 +93,7 @@ export const qwen3: ReasoningParserDefinition = {
     if (options.promptEndsAfterThinking || thinkingOff) return identityParser;
     return parserFromMachine(thinkTagMachine({ ...R1_SPEC, implicitEnds: [QWEN_TOOL_CALL] }, options), R1_RULES);
   },
-  promptTags: THINK_PROMPT_TAGS,
+  ...THINK_TAG_DEFINITION,
 };
 
 /** deepseek_v3: deepseek_r1 when `thinking` or `enable_thinking` is truthy in the template kwargs, else all content. */
@@ -100,19 +103,33 @@ export const deepseekV3: ReasoningParserDefinition = {
     const thinking = isTruthy(kwargs["thinking"]) || isTruthy(kwargs["enable_thinking"]) || options.promptEndsInsideThinking;
     return thinking ? deepseekR1.create(options) : identityParser;
   },
-  promptTags: THINK_PROMPT_TAGS,
+  ...THINK_TAG_DEFINITION,
+};
+
+/**
+ * holo2 (vLLM's DeepSeekV3ReasoningWithThinkingParser): deepseek_r1 unless `thinking` or `enable_thinking` is set
+ * and falsy in the template kwargs (thinking is on by default), then all content, a stray `</think>` included.
+ */
+export const holo2: ReasoningParserDefinition = {
+  create: (options) => {
+    const kwargs = options.chatTemplateKwargs ?? {};
+    const off = ["thinking", "enable_thinking"].some((key) => kwargs[key] !== undefined && !isTruthy(kwargs[key]));
+    return off && !options.promptEndsInsideThinking ? identityParser : deepseekR1.create(options);
+  },
+  ...THINK_TAG_DEFINITION,
 };
 
 /** seed_oss: deepseek_r1's rules with `<seed:think>` / `</seed:think>`. */
 export const seedOss: ReasoningParserDefinition = {
   create: createFromThinkTags({ start: "<seed:think>", end: "</seed:think>", opening: "reasoning", looseStart: true }, R1_RULES),
   promptTags: { start: ["<seed:think>"], end: ["</seed:think>"] },
+  configurableTags: true,
 };
 
 /** step3: only `</think>` exists; everything before the first one is reasoning (even with no tag at all). */
 export const step3: ReasoningParserDefinition = {
   create: createFromThinkTags({ end: THINK.end, opening: "reasoning", looseStart: false }, R1_RULES),
-  promptTags: THINK_PROMPT_TAGS,
+  ...THINK_TAG_DEFINITION,
 };
 
 /**
@@ -121,7 +138,7 @@ export const step3: ReasoningParserDefinition = {
  */
 export const glm45: ReasoningParserDefinition = {
   create: createFromThinkTags({ ...THINK, opening: "content", looseStart: true }, { emptyReasoning: "", unclosed: "content" }),
-  promptTags: THINK_PROMPT_TAGS,
+  ...THINK_TAG_DEFINITION,
 };
 
 /**
@@ -130,5 +147,5 @@ export const glm45: ReasoningParserDefinition = {
  */
 export const olmo3: ReasoningParserDefinition = {
   create: createFromThinkTags({ ...THINK, opening: "reasoning", looseStart: false }, { emptyReasoning: null, unclosed: "content" }),
-  promptTags: THINK_PROMPT_TAGS,
+  ...THINK_TAG_DEFINITION,
 };

@@ -1,6 +1,7 @@
 import type { LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
 import { RequestAbortedError } from "../errors/RequestAbortedError.js";
 import { createStopMatcher } from "./createStopMatcher.js";
+import { endsGeneration } from "./endsGeneration.js";
 import type { GenerationEvaluateOptions, GenerationSequence } from "./GenerationSequence.js";
 import { samplingOptions, type SamplingRequest } from "./samplingOptions.js";
 
@@ -81,7 +82,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
   for await (const token of sequence.evaluate(toEvaluate, evaluateOptions)) {
     if (signal.aborted) throw new RequestAbortedError();
     generated.push(token);
-    if (model.isEogToken(token)) {
+    if (endsGeneration(model, token)) {
       finishReason = "stop";
       break;
     }

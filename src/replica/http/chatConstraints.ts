@@ -1,4 +1,5 @@
 import { createReasoningParser } from "../../reasoning/createReasoningParser.js";
+import type { ThinkTags } from "../../reasoning/ReasoningParser.js";
 import type { Engine } from "../engine/Engine.js";
 import type { ThinkingState } from "../prompt/thinkingState.js";
 import type { ReplicaSettings } from "../ReplicaSettings.js";
@@ -48,7 +49,7 @@ export async function createChatSampling(options: {
       llama: engine.model.llama,
       model: engine.model,
       grammar,
-      reasoning: reasoningPhase(settings.reasoningParser, options.chatTemplateKwargs, thinking),
+      reasoning: reasoningPhase(settings.reasoningParser, settings.reasoningTags, options.chatTemplateKwargs, thinking),
       param,
     });
   } catch (error) {
@@ -58,15 +59,18 @@ export async function createChatSampling(options: {
 
 function reasoningPhase(
   parserName: string | undefined,
+  tags: ThinkTags | undefined,
   chatTemplateKwargs: Readonly<Record<string, unknown>>,
   thinking: ThinkingState,
 ): ReasoningMarkers | undefined {
   if (parserName === undefined || thinking.promptEndsAfterThinking) return undefined;
-  const markers = reasoningMarkersFor(parserName);
+  const parserMarkers = reasoningMarkersFor(parserName);
+  const markers = tags === undefined ? parserMarkers : { ...parserMarkers, start: [tags.start], end: [tags.end] };
   const parser = createReasoningParser(parserName, {
     chatTemplateKwargs: { ...chatTemplateKwargs },
     promptEndsInsideThinking: thinking.promptEndsInsideThinking,
     promptEndsAfterThinking: thinking.promptEndsAfterThinking,
+    ...(tags !== undefined ? { thinkTags: tags } : {}),
   });
   // a complete reasoning block that still comes back as all content: thinking is off for this request
   const probe = parser.extract(`${markers.start[0] ?? ""}r${markers.end[0] ?? ""}c`);

@@ -1,5 +1,5 @@
 import { createReasoningParser } from "../../reasoning/createReasoningParser.js";
-import type { ReasoningSplit } from "../../reasoning/ReasoningParser.js";
+import type { ReasoningSplit, ThinkTags } from "../../reasoning/ReasoningParser.js";
 import type { ThinkingState } from "../prompt/thinkingState.js";
 import type { ReasoningFieldChoice } from "../ReplicaSettings.js";
 
@@ -22,6 +22,10 @@ export interface ChatOutputOptions {
   readonly includeReasoning: boolean;
   readonly chatTemplateKwargs: Readonly<Record<string, unknown>>;
   readonly thinking: ThinkingState;
+  /** The content goes on to the `openai` tool-call parser: gpt-oss's calls are passed to it instead of dropped. */
+  readonly keepToolCallText: boolean;
+  /** `reasoning_config`'s tags, which a think-tag parser splits on instead of its own. */
+  readonly thinkTags: ThinkTags | undefined;
 }
 
 /**
@@ -41,6 +45,8 @@ export function createChatOutput(options: ChatOutputOptions): ChatOutput {
     chatTemplateKwargs: { ...options.chatTemplateKwargs },
     promptEndsInsideThinking: options.thinking.promptEndsInsideThinking,
     promptEndsAfterThinking: options.thinking.promptEndsAfterThinking,
+    keepToolCallText: options.keepToolCallText,
+    ...(options.thinkTags !== undefined ? { thinkTags: options.thinkTags } : {}),
   });
   const fieldNames: readonly string[] =
     options.reasoningField === "both" ? ["reasoning_content", "reasoning"] : [options.reasoningField];

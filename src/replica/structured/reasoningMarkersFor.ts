@@ -12,7 +12,7 @@ export interface ReasoningMarkers {
 const THINK: ReasoningMarkers = { start: ["<think>"], end: ["</think>"], startRequired: false };
 const TABLE: Readonly<Record<string, ReasoningMarkers>> = {
   deepseek_r1: THINK, qwen3: THINK, deepseek_v3: THINK, step3: THINK, step3p5: THINK, olmo3: THINK, ernie45: THINK,
-  minimax_m2: THINK, granite_thinking: THINK, kimi_k2: THINK,
+  minimax_m2: THINK, granite_thinking: THINK, kimi_k2: THINK, holo2: THINK, mimo: THINK, nemotron_v3: THINK,
   glm45: { ...THINK, startRequired: true },
   hunyuan_a13b: { ...THINK, startRequired: true },
   seed_oss: { start: ["<seed:think>"], end: ["</seed:think>"], startRequired: false },
@@ -22,7 +22,7 @@ const TABLE: Readonly<Record<string, ReasoningMarkers>> = {
     end: ["Here is my response:", "Here's my response:"],
     startRequired: true,
   },
-  openai_gptoss: { start: ["<|channel|>analysis"], end: ["<|channel|>final<|message|>"], startRequired: false },
+  openai_gptoss: { start: ["<|channel|>analysis<|message|>"], end: ["<|channel|>final<|message|>"], startRequired: false },
 };
 
 /** Markers for a vLLM reasoning parser name; unknown names get the `<think>` pair. */

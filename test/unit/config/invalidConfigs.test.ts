@@ -54,14 +54,43 @@ const INVALID: Record<string, Expected[]> = {
       severity: "error",
       path: "applications[0].args.llm_configs[0].engine_kwargs.reasoning_parser",
       message:
-        "reasoning_parser 'openai_gptoss' is a vLLM parser that llmserve's local engine does not implement; it implements deepseek_r1, deepseek_v3, ernie45, glm45, granite, hunyuan_a13b, kimi_k2, minimax_m2, mistral, olmo3, qwen3, seed_oss, step3 (validate with --target ray for a file meant only for a Ray cluster)",
+        "reasoning_parser 'inkling' is a vLLM parser that llmserve's local engine does not implement; it implements deepseek_r1, deepseek_v3, ernie45, glm45, granite, granite_thinking, holo2, hunyuan_a13b, kimi_k2, mimo, minimax_m2, minimax_m2_append_think, mistral, nemotron_v3, olmo3, openai_gptoss, qwen3, seed_oss, step3, step3p5 (validate with --target ray for a file meant only for a Ray cluster)",
     },
     {
       at: "10:31",
       severity: "error",
       path: "applications[0].args.llm_configs[0].engine_kwargs.tool_call_parser",
       message:
-        "tool_call_parser 'qwen3_xml' is a vLLM parser that llmserve's local engine does not implement; it implements hermes, mistral, deepseek_v3, llama3_json, pythonic (validate with --target ray for a file meant only for a Ray cluster)",
+        "tool_call_parser 'qwen3_xml' is a vLLM parser that llmserve's local engine does not implement; it implements hermes, mistral, deepseek_v3, llama3_json, pythonic, openai (validate with --target ray for a file meant only for a Ray cluster)",
+    },
+  ],
+  "reasoning-config-half.yaml": [
+    {
+      at: "10:15",
+      severity: "error",
+      path: "applications[0].args.llm_configs[0].engine_kwargs.reasoning_config.reasoning_start_str",
+      message: "reasoning_config sets reasoning_start_str but not reasoning_end_str; give both",
+    },
+    {
+      at: "11:33",
+      severity: "error",
+      path: "applications[0].args.llm_configs[0].engine_kwargs.reasoning_config.reasoning_parser",
+      message: "reasoning_config.reasoning_parser 'deepseek_r1' differs from engine_kwargs.reasoning_parser 'qwen3'",
+    },
+  ],
+  "reasoning-config-not-a-tag-parser.yaml": [
+    {
+      at: "10:15",
+      severity: "error",
+      path: "applications[0].args.llm_configs[0].engine_kwargs.reasoning_config.reasoning_start_str",
+      message:
+        "reasoning_config's strings replace the tags of a think-tag reasoning parser, but 'granite' splits on its own markers; use one of deepseek_r1, deepseek_v3, ernie45, glm45, granite_thinking, holo2, kimi_k2, mimo, minimax_m2, nemotron_v3, olmo3, qwen3, seed_oss, step3, step3p5, or leave reasoning_parser out (deepseek_r1's rules)",
+    },
+    {
+      at: "11:34",
+      severity: "error",
+      path: "applications[0].args.llm_configs[0].engine_kwargs.reasoning_config.reasoning_end_str",
+      message: "reasoning_end_str must differ from reasoning_start_str (both are '<|thought|>')",
     },
   ],
   "auto-tool-choice-without-parser.yaml": [

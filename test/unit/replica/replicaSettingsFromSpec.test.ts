@@ -59,6 +59,25 @@ applications:
     expect(settings.modelSource).toBe(join(home.path, "model.gguf"));
   });
 
+  it("should take reasoning_config's strings as the parser's tags, with deepseek_r1's rules when no parser is named", async () => {
+    const withConfig = (kwargs: string) =>
+      settingsFor(`
+applications:
+  - args:
+      llm_configs:
+        - model_loading_config: { model_id: m1, model_source: ./model.gguf }
+          engine_kwargs: ${kwargs}
+`);
+    const tags = { start: "<|begin_of_thought|>", end: "<|end_of_thought|>" };
+    const strings = `reasoning_start_str: "${tags.start}", reasoning_end_str: "${tags.end}"`;
+    expect(await withConfig(`{ reasoning_config: { ${strings} } }`)).toMatchObject({ reasoningParser: "deepseek_r1", reasoningTags: tags });
+    expect(await withConfig(`{ reasoning_parser: qwen3, reasoning_config: { ${strings} } }`)).toMatchObject({ reasoningParser: "qwen3", reasoningTags: tags });
+    const namedOnly = await withConfig(`{ reasoning_config: { reasoning_parser: step3p5 } }`);
+    expect([namedOnly.reasoningParser, namedOnly.reasoningTags]).toEqual(["step3p5", undefined]);
+    const neither = await withConfig(`{ max_model_len: 512 }`);
+    expect([neither.reasoningParser, neither.reasoningTags]).toEqual([undefined, undefined]);
+  });
+
   it("should prefer max_num_seqs and honour HF_ENDPOINT from the environment", async () => {
     const settings = await settingsFor(
       `

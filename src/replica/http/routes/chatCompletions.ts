@@ -41,13 +41,15 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
     eosToken: engine.model.tokens.eosString ?? "",
   });
   const promptTokens = tokenizePrompt(engine.model, prompt);
-  const thinking = thinkingState(prompt);
+  const thinking = thinkingState(prompt, runtime.settings.reasoningTags);
   const output = createChatOutput({
     parserName: runtime.settings.reasoningParser,
     reasoningField: runtime.settings.reasoningField,
     includeReasoning: request.includeReasoning,
     chatTemplateKwargs: kwargs,
     thinking,
+    keepToolCallText: constraints.tooling.parser?.name === "openai",
+    thinkTags: runtime.settings.reasoningTags,
   });
   const constrained = await createChatSampling({ constraints, engine, settings: runtime.settings, chatTemplateKwargs: kwargs, thinking });
   const toolParser = constraints.tooling.parser;
