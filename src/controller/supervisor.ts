@@ -81,7 +81,7 @@ export interface SupervisedReplica {
 }
 
 export function superviseReplica(options: SuperviseReplicaOptions): SupervisedReplica {
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = timerSet();
   let launch: ReplicaLaunch | undefined;
   let settle: (() => void) | undefined;
   let resolveStop: ((gone: boolean) => void) | undefined;
@@ -96,17 +96,8 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
       settle = undefined;
       done?.();
     },
-    schedule: (effect) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        dispatch({ type: "timer", timer: effect.timer });
-      }, effect.ms);
-      timers.add(timer);
-    },
-    clearTimers: () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
+    schedule: (effect) => timers.schedule(effect.ms, () => dispatch({ type: "timer", timer: effect.timer })),
+    clearTimers: () => timers.clear(),
     checkHealth: (effect) => {
       void checkReplicaHealth(baseUrl() ?? "", options.healthCheckTimeoutMs).then((health) =>
         dispatch({ ...effect, type: "health", ok: health.ok, reason: health.ok ? "" : health.reason }),
@@ -161,20 +152,8 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   };
 
   const spawnProcess = (number: number): void => {
-    const { file, args, env } = launch!;
-    mkdirSync(dirname(options.logFile), { recursive: true });
-    const logFd = openSync(options.logFile, "a");
-    let child: ChildProcess;
-    try {
-      // detached: the replica leads its own process group, so stop/kill reaches everything it forks.
-      // stderr is the log file itself, not a pipe: its logs survive the controller.
-      child = spawn(file, args, { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", logFd] });
-    } finally {
-      closeSync(logFd);
-    }
-    const pid = child.pid ?? 0;
-    appendFileSync(options.logFile, `---- llmserve: replica ${options.id} started, pid ${pid} ----\n`);
-    dispatch({ type: "spawned", spawn: number, pid });
+    const child = spawnReplicaProcess(launch!, options);
+    dispatch({ type: "spawned", spawn: number, pid: child.pid ?? 0 });
     createInterface({ input: child.stdout! }).on("line", (line) => {
       if (state().child !== number) return;
       const event = parseReplicaEvent(line);
@@ -215,5 +194,39 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
       ongoing = Math.max(0, ongoing + delta);
     },
     ongoing: () => ongoing,
+  };
+}
+
+/** Starts a replica's process: detached (it leads its own process group), stderr appended to its log file. */
+function spawnReplicaProcess(launch: ReplicaLaunch, options: SuperviseReplicaOptions): ChildProcess {
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const logFd = openSync(options.logFile, "a");
+  let child: ChildProcess;
+  try {
+    // detached: stop/kill reaches everything it forks. stderr is the log file itself, not a pipe: its logs survive
+    // the controller.
+    child = spawn(launch.file, launch.args, { env: { ...process.env, ...launch.env }, detached: true, stdio: ["ignore", "pipe", logFd] });
+  } finally {
+    closeSync(logFd);
+  }
+  appendFileSync(options.logFile, `---- llmserve: replica ${options.id} started, pid ${child.pid ?? 0} ----\n`);
+  return child;
+}
+
+/** Timers that can all be cancelled at once. */
+function timerSet(): { schedule: (ms: number, fire: () => void) => void; clear: () => void } {
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    schedule: (ms, fire) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        fire();
+      }, ms);
+      timers.add(timer);
+    },
+    clear: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
   };
 }
