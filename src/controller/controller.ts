@@ -1,11 +1,6 @@
 import type { AutoscalerFactory } from "./autoscalingHook.js";
-import type {
-  ApplicationRecord,
-  ApplicationStatus,
-  ControllerRecord,
-  ControllerState,
-  DeploymentRecord,
-} from "./ControllerState.js";
+import { applicationStatus } from "./applicationStatus.js";
+import type { ApplicationRecord, ControllerRecord, ControllerState } from "./ControllerState.js";
 import type { ApplicationSpec, ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { createDeployment, type Deployment, type DeploymentDeps } from "./deployment.js";
 import type { Placement } from "./placement.js";
@@ -104,18 +99,6 @@ export function createController(deps: ControllerDeps): Controller {
     (changed ? summary.updated : summary.unchanged).push(spec.name);
   };
 
-  const appStatus = (app: App, deployments: DeploymentRecord[]): { status: ApplicationStatus; message: string } => {
-    if (app.deleting) return { status: "DELETING", message: "" };
-    const failed = deployments.find((d) => d.status === "DEPLOY_FAILED");
-    if (failed !== undefined) return { status: "DEPLOY_FAILED", message: `Deploying ${failed.name} failed: ${failed.message}` };
-    const unhealthy = deployments.find((d) => d.status === "UNHEALTHY");
-    if (unhealthy !== undefined) {
-      return { status: "UNHEALTHY", message: `The deployment ${unhealthy.name} is UNHEALTHY: ${unhealthy.message}` };
-    }
-    if (deployments.some((d) => d.status === "UPDATING")) return { status: "DEPLOYING", message: "" };
-    return { status: "RUNNING", message: "" };
-  };
-
   return {
     apply: (spec) => {
       const now = Date.now() / 1000;
@@ -147,7 +130,7 @@ export function createController(deps: ControllerDeps): Controller {
         return {
           name: app.name,
           routePrefix: app.routePrefix,
-          ...appStatus(app, deployments),
+          ...applicationStatus(app.deleting, deployments),
           lastDeployedTimeS: app.lastDeployedTimeS,
           deployments,
         };
