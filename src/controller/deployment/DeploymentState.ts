@@ -46,6 +46,18 @@ export interface ReplicaView {
   lastError: string | undefined;
 }
 
+/** How a replica whose supervisor does not exist yet looks: not started. */
+export const NOT_STARTED_REPLICA: ReplicaView = {
+  lifecycle: "pending",
+  consecutiveFailures: 0,
+  everReady: false,
+  pendingReason: undefined,
+  unplaceable: false,
+  ongoingRequests: 0,
+  startedAtMs: 0,
+  lastError: undefined,
+};
+
 export type ObservedReplicas = ReadonlyMap<string, ReplicaView>;
 
 export type DeploymentInput =

@@ -9,6 +9,7 @@ import {
   type DeploymentState,
   type Generation,
   type ObservedReplicas,
+  NOT_STARTED_REPLICA,
   type ReplicaView,
 } from "./DeploymentState.js";
 
@@ -258,7 +259,7 @@ function activeServing(state: DeploymentState): string[] {
 function pickToDrain(ids: readonly string[], observed: ObservedReplicas): string | undefined {
   const chosen = chooseReplicaToDrain(
     ids.map((id) => {
-      const replica = observed.get(id) ?? NOT_STARTED;
+      const replica = observed.get(id) ?? NOT_STARTED_REPLICA;
       const state = replica.lifecycle === "ready" ? "ready" : replica.lifecycle === "pending" ? "pending" : "starting";
       return { id, state, ongoingRequests: replica.ongoingRequests, startedAtMs: replica.startedAtMs } as const;
     }),
@@ -266,20 +267,8 @@ function pickToDrain(ids: readonly string[], observed: ObservedReplicas): string
   return chosen?.id;
 }
 
-/** A replica whose supervisor does not exist yet looks like one that has not started. */
-const NOT_STARTED: ReplicaView = {
-  lifecycle: "pending",
-  consecutiveFailures: 0,
-  everReady: false,
-  pendingReason: undefined,
-  unplaceable: false,
-  ongoingRequests: 0,
-  startedAtMs: 0,
-  lastError: undefined,
-};
-
 function view(d: Draft, id: string): ReplicaView {
-  return d.observed.get(id) ?? NOT_STARTED;
+  return d.observed.get(id) ?? NOT_STARTED_REPLICA;
 }
 
 const changed: DeploymentEffect = { type: "changed" };

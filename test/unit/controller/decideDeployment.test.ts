@@ -9,43 +9,19 @@ import {
   type DeploymentEffect,
   type DeploymentInput,
   type DeploymentState,
+  NOT_STARTED_REPLICA,
   type ReplicaView,
 } from "../../../src/controller/deployment/DeploymentState.js";
 import { deploymentStatus } from "../../../src/controller/deployment/deploymentStatus.js";
+import { deploymentSpec, type DeploymentSpecOverrides } from "../../helpers/deploymentSpec.js";
 
 // The deployment machine alone: no process, no queue, no timer. The harness plays the shell: it keeps a view of
 // every replica the machine started and answers retirements when the test says the replica has stopped.
-function spec(overrides: Partial<DeploymentSpec> = {}): DeploymentSpec {
-  return {
-    appName: "app",
-    name: "LLMServer:m",
-    modelId: "m",
-    version: "v1",
-    configPath: "/tmp/app.yaml",
-    initialReplicas: 2,
-    autoscaling: undefined,
-    envVars: {},
-    acceleratorType: undefined,
-    healthCheckPeriodMs: 10_000,
-    healthCheckTimeoutMs: 10_000,
-    gracefulShutdownTimeoutMs: 20_000,
-    maxOngoingRequests: 4,
-    maxQueuedRequests: -1,
-    resources: { gpusNeeded: 0, gpuMemoryUtilization: undefined, ggufSource: undefined, contextSize: undefined, sequences: 1 },
-    ...overrides,
-  };
+function spec(overrides: DeploymentSpecOverrides = {}): DeploymentSpec {
+  return deploymentSpec({ initialReplicas: 2, gracefulShutdownTimeoutMs: 20_000, ...overrides });
 }
 
-const fresh: ReplicaView = {
-  lifecycle: "pending",
-  consecutiveFailures: 0,
-  everReady: false,
-  pendingReason: undefined,
-  unplaceable: false,
-  ongoingRequests: 0,
-  startedAtMs: 0,
-  lastError: undefined,
-};
+const fresh = NOT_STARTED_REPLICA;
 
 class Harness {
   state: DeploymentState;
