@@ -73,28 +73,7 @@ export function createController(deps: ControllerDeps): Controller {
       summary.created.push(spec.name);
       return;
     }
-    let changed = existing.routePrefix !== spec.routePrefix;
-    existing.routePrefix = spec.routePrefix;
-    const wanted = new Set(spec.deployments.map((d) => d.modelId));
-    for (const [modelId, deployment] of existing.deployments) {
-      if (wanted.has(modelId)) continue;
-      existing.deployments.delete(modelId);
-      existing.retired.add(deployment);
-      void deployment.delete().then(() => {
-        existing.retired.delete(deployment);
-        deps.onChange();
-      });
-      changed = true;
-    }
-    for (const deploymentSpec of spec.deployments) {
-      const deployment = existing.deployments.get(deploymentSpec.modelId);
-      if (deployment === undefined) {
-        existing.deployments.set(deploymentSpec.modelId, newDeployment(deploymentSpec));
-        changed = true;
-      } else if (deployment.update(deploymentSpec) !== "unchanged") {
-        changed = true;
-      }
-    }
+    const changed = updateApp(existing, spec, deps, newDeployment);
     if (changed) existing.lastDeployedTimeS = now;
     (changed ? summary.updated : summary.unchanged).push(spec.name);
   };
@@ -168,4 +147,31 @@ export function createController(deps: ControllerDeps): Controller {
       return app === undefined || app.deleting ? undefined : app.deployments.get(modelId);
     },
   };
+}
+
+/** Brings a running application to `spec`: deployments removed (drained), added, updated. True when anything changed. */
+function updateApp(existing: App, spec: ApplicationSpec, deps: ControllerDeps, newDeployment: (spec: DeploymentSpec) => Deployment): boolean {
+  let changed = existing.routePrefix !== spec.routePrefix;
+  existing.routePrefix = spec.routePrefix;
+  const wanted = new Set(spec.deployments.map((d) => d.modelId));
+  for (const [modelId, deployment] of existing.deployments) {
+    if (wanted.has(modelId)) continue;
+    existing.deployments.delete(modelId);
+    existing.retired.add(deployment);
+    void deployment.delete().then(() => {
+      existing.retired.delete(deployment);
+      deps.onChange();
+    });
+    changed = true;
+  }
+  for (const deploymentSpec of spec.deployments) {
+    const deployment = existing.deployments.get(deploymentSpec.modelId);
+    if (deployment === undefined) {
+      existing.deployments.set(deploymentSpec.modelId, newDeployment(deploymentSpec));
+      changed = true;
+    } else if (deployment.update(deploymentSpec) !== "unchanged") {
+      changed = true;
+    }
+  }
+  return changed;
 }

@@ -20,8 +20,8 @@ import {
   type ReplicaView,
 } from "./deployment/DeploymentState.js";
 import { deploymentRecord } from "./deployment/deploymentStatus.js";
+import { drainAndStop } from "./deployment/drainAndStop.js";
 import type { Placement } from "./placement.js";
-import { waitUntil } from "./processGroup.js";
 import { createRequestQueue, type Lease } from "./requestQueue.js";
 import { runMachine, type Effects } from "./runMachine.js";
 import { superviseReplica, type PendingLaunch, type ReplicaLaunch, type SupervisedReplica } from "./supervisor.js";
@@ -188,15 +188,6 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     },
     setTargetReplicas: (target, reason) => dispatch({ type: "setTarget", target, reason }),
   };
-}
-
-/** Stops a replica, first letting its in-flight requests finish (at most `drainMs`) when given. */
-async function drainAndStop(replica: SupervisedReplica, drainMs: number | undefined, log: (message: string) => void): Promise<boolean> {
-  if (drainMs !== undefined && replica.ongoing() > 0) {
-    log(`draining replica ${replica.id}: no new requests, ${replica.ongoing()} in flight to finish first`);
-    await waitUntil(() => replica.ongoing() === 0, drainMs, 50);
-  }
-  return replica.stop();
 }
 
 /** Asks placement where a replica runs (freeing what its last process held first) and builds its launch. */
