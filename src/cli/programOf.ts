@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { ActionableError } from "./errors/ActionableError.js";
+import { ActionableError } from "../errors/ActionableError.js";
 import { EXIT_FAILURE, EXIT_USAGE } from "./exitCodes.js";
 import { packageVersion } from "./packageVersion.js";
 import { reportInternalError } from "./reportInternalError.js";

@@ -1,5 +1,5 @@
 import { reasoningParserNames } from "../reasoning/createReasoningParser.js";
-import { toolCallParserNames } from "../replica/tools/createToolCallParser.js";
+import { toolCallParserNames } from "../tools/createToolCallParser.js";
 import { configSchema, resolveRef } from "./configSchema.js";
 import { errorAt, type Finding } from "./Finding.js";
 import { llmConfigsOf, recordAt } from "./walkConfig.js";

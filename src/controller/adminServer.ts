@@ -1,21 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { ControllerState } from "./ControllerState.js";
-
-export type AdminApplyResult =
-  | { status: 200; body: { summary: unknown } }
-  | { status: 400 | 409; body: { error: string } };
+import { ADMIN_ROUTES, parseAdminApplyRequest, type AdminApplyResponse } from "../protocol/adminApi.js";
+import { formatControllerState, type ControllerState } from "../protocol/ControllerState.js";
 
 export interface AdminServerOptions {
   token: string;
   status: () => ControllerState;
-  apply: (configPath: string) => Promise<AdminApplyResult>;
+  apply: (configPath: string) => Promise<AdminApplyResponse>;
   shutdown: () => void;
   log: (message: string) => void;
 }
 
 /**
  * The controller's control endpoint for `run`, `status` and `shutdown`: 127.0.0.1 only, bearer token from the
- * 0600 state file. Routes: GET /status, POST /apply {"configPath"}, POST /shutdown.
+ * 0600 state file. The routes and bodies are src/protocol/adminApi.ts.
  */
 export function startAdminServer(options: AdminServerOptions): Promise<{ port: number; close: () => void }> {
   const server = createServer((req, res) => {
@@ -26,19 +23,14 @@ export function startAdminServer(options: AdminServerOptions): Promise<{ port: n
   });
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.headers.authorization !== `Bearer ${options.token}`) return send(res, 401, { error: "bad admin token" });
-    if (req.method === "GET" && req.url === "/status") return send(res, 200, options.status());
-    if (req.method === "POST" && req.url === "/apply") {
-      let configPath: unknown;
-      try {
-        configPath = (JSON.parse(await readText(req)) as { configPath?: unknown }).configPath;
-      } catch {
-        return send(res, 400, { error: "body must be JSON {configPath}" });
-      }
-      if (typeof configPath !== "string") return send(res, 400, { error: "configPath must be a string" });
-      const result = await options.apply(configPath);
+    if (req.method === "GET" && req.url === ADMIN_ROUTES.status) return sendText(res, 200, formatControllerState(options.status()));
+    if (req.method === "POST" && req.url === ADMIN_ROUTES.apply) {
+      const request = parseAdminApplyRequest(await readText(req));
+      if ("error" in request) return send(res, 400, request);
+      const result = await options.apply(request.configPath);
       return send(res, result.status, result.body);
     }
-    if (req.method === "POST" && req.url === "/shutdown") {
+    if (req.method === "POST" && req.url === ADMIN_ROUTES.shutdown) {
       send(res, 202, { stopping: true });
       options.shutdown();
       return;
@@ -62,7 +54,10 @@ export function startAdminServer(options: AdminServerOptions): Promise<{ port: n
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendText(res, status, JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }

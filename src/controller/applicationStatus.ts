@@ -1,4 +1,4 @@
-import type { ApplicationStatus, DeploymentRecord } from "./ControllerState.js";
+import type { ApplicationStatus, DeploymentRecord } from "../protocol/ControllerState.js";
 
 /**
  * Ray's status of an application from its deployments': DELETING, else the first DEPLOY_FAILED or UNHEALTHY

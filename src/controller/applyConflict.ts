@@ -1,4 +1,4 @@
-import type { AdminApplyResult } from "./adminServer.js";
+import type { AdminApplyResponse } from "../protocol/adminApi.js";
 import type { ControllerSpec } from "./controllerSpec.js";
 
 /**
@@ -9,7 +9,7 @@ export function applyConflict(
   running: ControllerSpec | undefined,
   next: ControllerSpec,
   applying: boolean,
-): AdminApplyResult | undefined {
+): AdminApplyResponse | undefined {
   if (running === undefined) return undefined;
   if (running.host !== next.host || running.port !== next.port) {
     return {

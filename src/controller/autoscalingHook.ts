@@ -22,8 +22,5 @@ export interface AutoscalingDecision {
 /** One per deployment; may keep state (delays) between ticks. Returns undefined to keep the current target. */
 export type Autoscaler = (metrics: AutoscalingMetrics) => AutoscalingDecision | undefined;
 
-/** Creates the autoscaler of a deployment that has an autoscaling_config (issue 6 provides the real one). */
+/** Creates the autoscaler of a deployment that has an autoscaling_config (`rayAutoscaler`; undefined for a fixed num_replicas). */
 export type AutoscalerFactory = (spec: DeploymentSpec) => Autoscaler | undefined;
-
-/** No autoscaling: deployments keep their initial replica count. */
-export const fixedReplicaCount: AutoscalerFactory = () => undefined;

@@ -1,6 +1,7 @@
+import type { ApplySummary } from "../protocol/adminApi.js";
 import type { AutoscalerFactory } from "./autoscalingHook.js";
 import { applicationStatus } from "./applicationStatus.js";
-import type { ApplicationRecord, ControllerRecord, ControllerState } from "./ControllerState.js";
+import type { ApplicationRecord, ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
 import type { ApplicationSpec, ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { createDeployment, type Deployment, type DeploymentDeps } from "./deployment.js";
 import type { Placement } from "./placement.js";
@@ -21,12 +22,6 @@ interface App {
 }
 
 /** What an apply did, per application: for the `run` that asked and for the log. */
-export interface ApplySummary {
-  created: string[];
-  updated: string[];
-  unchanged: string[];
-  removed: string[];
-}
 
 export interface Controller extends ServingTable {
   /** Declarative, as Ray: apps not in `spec` are removed, changed ones redeployed, unchanged ones untouched. */

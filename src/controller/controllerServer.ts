@@ -4,11 +4,12 @@ import { Agent } from "undici";
 import type { Deployment } from "./deployment.js";
 import { NoReplicaAvailableError } from "./errors/NoReplicaAvailableError.js";
 import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
-import { sendOpenAiError } from "./openAiError.js";
+import { sendOpenAIError } from "./sendOpenAIError.js";
 import { proxyToReplica } from "./proxy.js";
 import { matchRoute, resolveModel, type RouteApp, type RouteScope } from "./router.js";
-import { MAX_REQUEST_BODY_BYTES, PROCESS_POLL_INTERVAL_MS } from "./timeouts.js";
-import { waitUntil } from "./processGroup.js";
+import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES, modelNotFoundMessage } from "../protocol/httpContract.js";
+import { PROCESS_POLL_INTERVAL_MS } from "../process/timeouts.js";
+import { waitUntil } from "../process/processGroup.js";
 
 /** What the API server reads from the controller at every request. */
 export interface ServingTable {
@@ -30,7 +31,6 @@ export interface ApiServer {
   listen: (host: string, port: number) => Promise<number>;
   /** Stops accepting, lets in-flight requests finish within `timeoutMs`, then closes what is left. */
   drain: (timeoutMs: number) => Promise<boolean>;
-  inFlight: () => number;
 }
 
 /** Routes by body `model` need the body; these are the POST endpoints proxied to replicas. */
@@ -47,7 +47,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const url = new URL(req.url ?? "/", "http://controller");
     if (draining) {
       res.setHeader("connection", "close");
-      return sendOpenAiError(res, 503, "llmserve is shutting down.", { code: "shutting_down" });
+      return sendOpenAIError(res, 503, "llmserve is shutting down.", { code: "shutting_down" });
     }
     if (url.pathname === "/health" || url.pathname === "/-/healthz") {
       res.writeHead(200, { "content-type": "application/json" });
@@ -55,7 +55,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       return;
     }
     if (options.apiKey !== undefined && !bearerMatches(req.headers.authorization, options.apiKey)) {
-      return sendOpenAiError(res, 401, "Missing or wrong API key: send `Authorization: Bearer <key>`.", {
+      return sendOpenAIError(res, 401, "Missing or wrong API key: send `Authorization: Bearer <key>`.", {
         type: "authentication_error",
         code: "invalid_api_key",
       });
@@ -66,34 +66,35 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const id = decodeURIComponent(scope.path.slice("/v1/models/".length));
       const found = scope.apps.some((app) => app.modelIds.includes(id));
       if (!found) {
-        return sendOpenAiError(res, 404, `The model '${id}' does not exist.`, { code: "model_not_found", param: "model" });
+        const served = scope.apps.flatMap((app) => app.modelIds);
+        return sendOpenAIError(res, 404, modelNotFoundMessage(id, served), { code: "model_not_found", param: "model" });
       }
       return sendJson(res, 200, modelCard(id, createdAt));
     }
     if (!MODEL_ENDPOINTS.has(scope.path)) {
-      return sendOpenAiError(res, 404, `No route for ${req.method} ${url.pathname}.`, { code: "not_found" });
+      return sendOpenAIError(res, 404, `No route for ${req.method} ${url.pathname}.`, { code: "not_found" });
     }
     if (req.method !== "POST") {
-      return sendOpenAiError(res, 405, `${url.pathname} takes POST.`, { code: "method_not_allowed" });
+      return sendOpenAIError(res, 405, `${url.pathname} takes POST.`, { code: "method_not_allowed" });
     }
     const body = await readBody(req);
     if (body === undefined) {
-      return sendOpenAiError(res, 413, `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`);
+      return sendOpenAIError(res, 413, bodyTooLargeMessage(MAX_REQUEST_BODY_BYTES), { code: "request_too_large" });
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString("utf8"));
     } catch {
-      return sendOpenAiError(res, 400, "The request body is not valid JSON.", { code: "invalid_json" });
+      return sendOpenAIError(res, 400, "The request body is not valid JSON.", { code: "invalid_json" });
     }
     const model = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["model"] : undefined;
     const resolved = resolveModel(scope, model);
     if (!resolved.ok) {
-      return sendOpenAiError(res, resolved.status, resolved.message, { code: resolved.code, param: resolved.param });
+      return sendOpenAIError(res, resolved.status, resolved.message, { code: resolved.code, param: resolved.param });
     }
     const deployment = options.table.deployment(resolved.app.name, resolved.modelId);
     if (deployment === undefined) {
-      return sendOpenAiError(res, 404, `The model '${resolved.modelId}' is not deployed.`, { code: "model_not_found" });
+      return sendOpenAIError(res, 404, `The model '${resolved.modelId}' is not deployed.`, { code: "model_not_found" });
     }
     // The replica serves one model and wants its id: fill in the one the controller chose.
     const forwarded = model === undefined || model === null || model === ""
@@ -120,16 +121,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         }
         const name = (error as Error).name;
         if (name === "HeadersTimeoutError") {
-          return sendOpenAiError(res, 408, "Request server side timeout (http_options.request_timeout_s).", {
+          return sendOpenAIError(res, 408, "Request server side timeout (http_options.request_timeout_s).", {
             code: "request_timeout",
           });
         }
-        return sendOpenAiError(res, 502, `The replica failed: ${(error as Error).message}`, { code: "replica_error" });
+        return sendOpenAIError(res, 502, `The replica failed: ${(error as Error).message}`, { code: "replica_error" });
       } finally {
         lease.release();
       }
     }
-    sendOpenAiError(res, 503, `No replica of ${deployment.key} is reachable right now.`, { code: "replica_unreachable" });
+    sendOpenAIError(res, 503, `No replica of ${deployment.key} is reachable right now.`, { code: "replica_unreachable" });
   };
 
   /** Queues the request until a replica has room; undefined once answered (503) or the client is gone. */
@@ -142,7 +143,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     } catch (error) {
       if (abort.signal.aborted) return undefined;
       const code = error instanceof NoReplicaAvailableError ? error.code : undefined;
-      sendOpenAiError(res, 503, (error as Error).message, code === undefined ? {} : { code });
+      sendOpenAIError(res, 503, (error as Error).message, code === undefined ? {} : { code });
       return undefined;
     } finally {
       res.off("close", onClose);
@@ -154,7 +155,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     res.on("close", () => inFlight--);
     handle(req, res).catch((error: unknown) => {
       options.log(`internal error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
-      sendOpenAiError(res, 500, "Internal error in the llmserve controller (see its log).");
+      sendOpenAIError(res, 500, "Internal error in the llmserve controller (see its log).");
     });
   });
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
@@ -178,7 +179,6 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       await dispatcher.close().catch(() => undefined);
       return done;
     },
-    inFlight: () => inFlight,
   };
 }
 

@@ -1,43 +1,7 @@
 import { createHash } from "node:crypto";
-import { replicaSettingsFromConfig } from "../replica/replicaSettingsFromConfig.js";
-import {
-  DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_MS,
-  DEFAULT_HEALTH_CHECK_PERIOD_MS,
-  DEFAULT_HEALTH_CHECK_TIMEOUT_MS,
-} from "./timeouts.js";
-
-/**
- * The part of config's `ResolvedConfig` (DESIGN.md, Config) the controller reads. Kept structural so the controller
- * does not depend on the rest of the config module's types.
- */
-export interface ResolvedConfigView {
-  readonly sourcePath: string;
-  readonly sourceHash: string;
-  readonly httpOptions: {
-    readonly host: string;
-    readonly port: number;
-    readonly request_timeout_s?: number | undefined;
-    readonly keep_alive_timeout_s?: number | undefined;
-    readonly api_key_env?: string | undefined;
-  };
-  readonly applications: readonly {
-    readonly name: string;
-    readonly routePrefix: string | null | undefined;
-    readonly llmConfigs: readonly {
-      readonly modelId: string;
-      readonly modelSource: string;
-      readonly deploymentName?: string | undefined;
-      readonly ggufSource?: string | undefined;
-      readonly acceleratorType?: string | undefined;
-      readonly deploymentConfig?: object | undefined;
-      readonly engineKwargs?: object | undefined;
-      readonly autoscaling?: unknown;
-      readonly initialReplicas: number;
-      readonly envVars?: Readonly<Record<string, string>> | undefined;
-      readonly raw?: unknown;
-    }[];
-  }[];
-}
+import { replicaSpecFor, schemaDefaultMissing } from "../config/replicaSpecFor.js";
+import type { ResolvedApplication, ResolvedAutoscalingConfig, ResolvedConfig, ResolvedLlmConfig } from "../config/ResolvedConfig.js";
+import type { ReplicaSpec } from "../protocol/ReplicaSpec.js";
 
 /** Everything the controller needs to run one llm_config. */
 export interface DeploymentSpec {
@@ -50,7 +14,7 @@ export interface DeploymentSpec {
   configPath: string;
   initialReplicas: number;
   /** autoscaling_config with Ray's defaults (absent with num_replicas). */
-  autoscaling: Readonly<Record<string, unknown>> | undefined;
+  autoscaling: ResolvedAutoscalingConfig | undefined;
   envVars: Readonly<Record<string, string>>;
   acceleratorType: string | undefined;
   healthCheckPeriodMs: number;
@@ -61,6 +25,8 @@ export interface DeploymentSpec {
   maxQueuedRequests: number;
   /** What GPU placement needs (see src/controller/gpuPlacement.ts). */
   resources: DeploymentResources;
+  /** What every replica of this version starts from (resolved once, when the config was loaded). */
+  replica: ReplicaSpec;
 }
 
 /** A replica's demands on the machine, from engine_kwargs and the replica's own settings. */
@@ -97,85 +63,77 @@ export interface ControllerSpec {
 }
 
 /** Builds the controller's view of a validated config. `env`: the controller's environment (per-host knobs). */
-export function controllerSpecFromConfig(config: ResolvedConfigView, env: NodeJS.ProcessEnv = process.env): ControllerSpec {
+export function controllerSpecFromConfig(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): ControllerSpec {
+  const http = config.httpOptions;
   return {
     configPath: config.sourcePath,
     configHash: config.sourceHash,
-    host: config.httpOptions.host,
-    port: config.httpOptions.port,
-    requestTimeoutMs:
-      config.httpOptions.request_timeout_s !== undefined ? config.httpOptions.request_timeout_s * 1000 : undefined,
-    keepAliveTimeoutMs: (config.httpOptions.keep_alive_timeout_s ?? 5) * 1000,
-    apiKeyEnv: config.httpOptions.api_key_env,
+    host: http.host,
+    port: http.port,
+    requestTimeoutMs: http.request_timeout_s !== undefined ? http.request_timeout_s * 1000 : undefined,
+    keepAliveTimeoutMs: http.keep_alive_timeout_s * 1000,
+    apiKeyEnv: http.api_key_env,
     applications: config.applications.map((app) => ({
       name: app.name,
-      routePrefix: app.routePrefix ?? null,
-      deployments: app.llmConfigs.map((llm) => {
-        const deployment = asRecord(llm.deploymentConfig);
-        const envVars = llm.envVars ?? {};
-        return {
-          appName: app.name,
-          name:
-            llm.deploymentName ??
-            (typeof deployment["name"] === "string" ? deployment["name"] : rayDeploymentName(llm.modelId)),
-          modelId: llm.modelId,
-          version: deploymentVersion(app.name, llm.raw, envVars, llm.ggufSource),
-          configPath: config.sourcePath,
-          initialReplicas: llm.initialReplicas,
-          autoscaling: llm.autoscaling !== undefined ? asRecord(llm.autoscaling) : undefined,
-          envVars,
-          acceleratorType: llm.acceleratorType,
-          healthCheckPeriodMs: seconds(deployment["health_check_period_s"], DEFAULT_HEALTH_CHECK_PERIOD_MS),
-          healthCheckTimeoutMs: seconds(deployment["health_check_timeout_s"], DEFAULT_HEALTH_CHECK_TIMEOUT_MS),
-          gracefulShutdownTimeoutMs: seconds(
-            deployment["graceful_shutdown_timeout_s"],
-            DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_MS,
-          ),
-          // Ray Serve LLM's default for LLM deployments is 1e9: effectively no cap.
-          maxOngoingRequests: numberOr(deployment["max_ongoing_requests"], 1e9),
-          maxQueuedRequests: numberOr(deployment["max_queued_requests"], -1),
-          resources: deploymentResources(config, app, llm, env),
-        };
-      }),
+      routePrefix: app.routePrefix,
+      deployments: app.llmConfigs.map((llm) => deploymentSpec(config, app, llm, env)),
     })),
   };
 }
 
-function deploymentResources(
-  config: ResolvedConfigView,
-  app: ResolvedConfigView["applications"][number],
-  llm: ResolvedConfigView["applications"][number]["llmConfigs"][number],
-  env: NodeJS.ProcessEnv,
-): DeploymentResources {
-  const engine = asRecord(llm.engineKwargs);
-  // The replica's own settings, so the estimate uses the context and sequences the replica will really create.
-  const settings = replicaSettingsFromConfig(config, app, llm, env);
-  const utilization = engine["gpu_memory_utilization"];
+function deploymentSpec(config: ResolvedConfig, app: ResolvedApplication, llm: ResolvedLlmConfig,
+  env: NodeJS.ProcessEnv): DeploymentSpec {
+  const deployment = llm.deploymentConfig;
+  const replica = replicaSpecFor(config, app, llm, env);
+  const seconds = (key: "health_check_period_s" | "health_check_timeout_s" | "graceful_shutdown_timeout_s"): number =>
+    (deployment[key] ?? schemaDefaultMissing(key)) * 1000;
   return {
-    gpusNeeded: wholeOr(engine["tensor_parallel_size"], 1) * wholeOr(engine["pipeline_parallel_size"], 1),
-    gpuMemoryUtilization: typeof utilization === "number" ? utilization : undefined,
-    ggufSource: llm.ggufSource,
-    contextSize: settings.contextSize,
-    sequences: settings.sequences,
+    appName: app.name,
+    name: llm.deploymentName,
+    modelId: llm.modelId,
+    version: deploymentVersion(app.name, llm, replica),
+    configPath: config.sourcePath,
+    initialReplicas: llm.initialReplicas,
+    autoscaling: llm.autoscaling,
+    envVars: llm.envVars,
+    acceleratorType: llm.acceleratorType,
+    healthCheckPeriodMs: seconds("health_check_period_s"),
+    healthCheckTimeoutMs: seconds("health_check_timeout_s"),
+    gracefulShutdownTimeoutMs: seconds("graceful_shutdown_timeout_s"),
+    // Ray Serve LLM's default for LLM deployments is 1e9: effectively no cap.
+    maxOngoingRequests: deployment.max_ongoing_requests ?? 1e9,
+    maxQueuedRequests: deployment.max_queued_requests ?? schemaDefaultMissing("max_queued_requests"),
+    resources: {
+      gpusNeeded: (llm.engineKwargs.tensor_parallel_size ?? 1) * (llm.engineKwargs.pipeline_parallel_size ?? 1),
+      gpuMemoryUtilization: llm.engineKwargs.gpu_memory_utilization,
+      ggufSource: llm.ggufSource,
+      // The replica's own settings, so the estimate uses the context and sequences the replica will really create.
+      contextSize: replica.contextSize,
+      sequences: replica.sequences,
+    },
+    replica,
   };
 }
 
-/** `LLMServer:<model_id with "/" -> "--" and "." -> "_">`, as Ray Serve LLM names it. */
-export function rayDeploymentName(modelId: string): string {
-  return `LLMServer:${modelId.replaceAll("/", "--").replaceAll(".", "_")}`;
-}
-
-/** Hash of what a running replica was started from, minus the scaling settings (those change in place). */
-function deploymentVersion(app: string, raw: unknown, envVars: unknown, ggufSource: string | undefined): string {
-  const rawRecord = asRecord(raw);
-  const deployment = { ...asRecord(rawRecord["deployment_config"]) };
+/**
+ * Hash of what a running replica was started from, minus the scaling settings (those change in place): the
+ * llm_config as written, its env_vars, the GGUF it loads and the chat template text (a template file edited
+ * between two `run`s is a new version).
+ */
+function deploymentVersion(app: string, llm: ResolvedLlmConfig, replica: ReplicaSpec): string {
+  const deployment: Record<string, unknown> = { ...llm.raw.deployment_config };
   for (const key of ["num_replicas", "autoscaling_config", "max_ongoing_requests", "max_queued_requests"]) {
     delete deployment[key];
   }
-  const stable = { app, raw: { ...rawRecord, deployment_config: deployment }, envVars, ggufSource };
+  const stable = {
+    app,
+    raw: { ...llm.raw, deployment_config: deployment },
+    envVars: llm.envVars,
+    ggufSource: llm.ggufSource,
+    chatTemplate: replica.chatTemplate,
+  };
   return createHash("sha256").update(stableStringify(stable)).digest("hex").slice(0, 16);
 }
-
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   if (typeof value === "object" && value !== null) {
@@ -185,20 +143,4 @@ function stableStringify(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function seconds(value: unknown, fallbackMs: number): number {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value * 1000 : fallbackMs;
-}
-
-function wholeOr(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 1 ? value : fallback;
-}
-
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isFinite(value) ? value : fallback;
 }

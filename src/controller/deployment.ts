@@ -1,6 +1,7 @@
 import { join } from "node:path";
+import { fileSafeName } from "../protocol/fileSafeName.js";
 import type { Autoscaler, AutoscalerFactory } from "./autoscalingHook.js";
-import type { DeploymentRecord, ReplicaRecord } from "./ControllerState.js";
+import type { DeploymentRecord, ReplicaRecord } from "../protocol/ControllerState.js";
 import type { DeploymentSpec } from "./controllerSpec.js";
 import { classifyUpdate, decideDeployment } from "./deployment/decideDeployment.js";
 import {
@@ -112,7 +113,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
 
   const startReplica = (id: string, version: string): void => {
     const created = specOfVersion(state(), version)!;
-    const logFile = join(deps.logDir, "replicas", safeName(initial.appName), safeName(initial.modelId), `${id}.log`);
+    const logFile = join(deps.logDir, "replicas", fileSafeName(initial.appName), fileSafeName(initial.modelId), `${id}.log`);
     const replica = superviseReplica({
       id,
       version,
@@ -223,9 +224,4 @@ function viewOf(replica: SupervisedReplica): ReplicaView {
     startedAtMs: (record.startedAt ?? 0) * 1000,
     lastError: record.lastError,
   };
-}
-
-/** A file-name-safe form of an app name or model id. */
-export function safeName(name: string): string {
-  return name.replaceAll("/", "--").replace(/[^A-Za-z0-9._-]/g, "_");
 }

@@ -6,8 +6,8 @@ import type { GpuInfo } from "../gpu/GpuInfo.js";
 import { planPlacement } from "../gpu/planPlacement.js";
 import { readGpuInventory } from "../gpu/readGpuInventory.js";
 import type { ExistingGpuAssignment, ReplicaPlacementRequest } from "../gpu/ReplicaPlacement.js";
-import { cachedModelPath } from "../replica/download/cachedModelPath.js";
-import { parseModelSource } from "../replica/download/parseModelSource.js";
+import { cachedModelPath } from "../protocol/cachedModelPath.js";
+import { parseModelSource } from "../protocol/parseModelSource.js";
 import type { DeploymentSpec } from "./controllerSpec.js";
 import type { Placement, PlacementResult } from "./placement.js";
 
@@ -22,7 +22,7 @@ export interface GpuPlacementOptions {
 }
 
 /**
- * The controller's placement on this machine's NVIDIA GPUs (issue 6): `planPlacement` on a fresh inventory with
+ * The controller's placement on this machine's NVIDIA GPUs: `planPlacement` on a fresh inventory with
  * the GPUs our other replicas hold, CUDA_VISIBLE_DEVICES set to the chosen GPUs' UUIDs, and one load at a time per
  * GPU: a replica waits for the earlier loads on its GPUs to finish, then its memory estimate is checked against
  * the free memory those loads left. accelerator_type CPU, or no GPU at all and no accelerator_type, runs on the CPU.

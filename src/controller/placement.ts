@@ -32,12 +32,3 @@ export interface Placement {
   loaded: (replicaId: string) => void;
   release: (replicaId: string) => void;
 }
-
-/** Everything on CPU: no GPUs, no extra environment (tests with the fixture replica). */
-export function cpuPlacement(): Placement {
-  return {
-    place: () => ({ ok: true, gpus: [], env: {} }),
-    loaded: () => undefined,
-    release: () => undefined,
-  };
-}

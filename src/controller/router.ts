@@ -1,3 +1,4 @@
+import { modelNotFoundMessage } from "../protocol/httpContract.js";
 /** The routing table: which applications are exposed under which prefix, with which model ids. */
 export interface RouteApp {
   name: string;
@@ -66,7 +67,7 @@ export function resolveModel(scope: RouteScope, requested: unknown): ModelResolu
     return {
       ok: false,
       status: 404,
-      message: `The model '${requested}' does not exist. Available models: ${ids.join(", ") || "none"}.`,
+      message: modelNotFoundMessage(requested, ids),
       code: "model_not_found",
       param: "model",
     };

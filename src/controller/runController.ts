@@ -1,36 +1,29 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startAdminServer, type AdminApplyResult } from "./adminServer.js";
+import type { AdminApplyResponse } from "../protocol/adminApi.js";
+import { formatControllerStartupEvent, type ControllerStartupEvent } from "../protocol/ControllerStartupEvent.js";
+import type { ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
+import { removeReplicaSpecs, replicaSpecPath, writeReplicaSpecFile } from "../protocol/ReplicaSpec.js";
+import { removeStateFile, writeStateFile } from "../protocol/stateFile.js";
+import { StateLockHeldError } from "../process/errors/StateLockHeldError.js";
+import { acquireStateLock, type StateLock } from "../process/stateLock.js";
+import { REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
+import { startAdminServer } from "./adminServer.js";
 import { applyConflict } from "./applyConflict.js";
-import type { AutoscalerFactory } from "./autoscalingHook.js";
 import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
-import type { ControllerRecord, ControllerState } from "./ControllerState.js";
 import { createController, type Controller } from "./controller.js";
 import { createApiServer, type ApiServer } from "./controllerServer.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
-import { StateLockHeldError } from "./errors/StateLockHeldError.js";
 import { loadControllerSpec } from "./loadControllerSpec.js";
 import { gpuPlacement } from "./gpuPlacement.js";
-import type { Placement } from "./placement.js";
 import { readRssBytes } from "./readRssBytes.js";
-import { acquireStateLock, type StateLock } from "./stateLock.js";
-import { removeStateFile, writeStateFile } from "./stateFile.js";
 import { createStateWriter } from "./stateWriter.js";
-import { CONTROL_LOOP_INTERVAL_MS, REPLICA_STOP_GRACE_MS } from "./timeouts.js";
-
-/** The controller's startup line on stdout, read by `run`; after it the controller writes nothing to stdout. */
-export type ControllerStartupEvent =
-  | { event: "started"; pid: number; adminPort: number; port: number }
-  | { event: "failed"; reason: string };
+import { CONTROL_LOOP_INTERVAL_MS } from "./timeouts.js";
 
 export interface RunControllerOptions {
   configPath: string;
   home: string;
-  /** Defaults to `gpuPlacement` (nvidia-smi inventory; CPU when there is no GPU). */
-  placement?: Placement;
-  /** Defaults to `rayAutoscaler` (Ray's policy for deployments with an autoscaling_config). */
-  autoscalerFactory?: AutoscalerFactory;
 }
 
 /** What start-up claimed: released again by shutdown. */
@@ -65,9 +58,9 @@ export async function runController(options: RunControllerOptions): Promise<numb
   let stateWriter: ReturnType<typeof createStateWriter> | undefined;
   const controller = createController({
     logDir: join(options.home, "logs"),
-    placement: options.placement ?? gpuPlacement({ modelsDir: join(options.home, "models"), log }),
-    autoscalerFactory: options.autoscalerFactory ?? rayAutoscaler,
-    replicaCommand: replicaCommand,
+    placement: gpuPlacement({ modelsDir: join(options.home, "models"), log }),
+    autoscalerFactory: rayAutoscaler,
+    replicaCommand: replicaCommandIn(options.home),
     stopGraceMs: REPLICA_STOP_GRACE_MS,
     log,
     onChange: () => stateWriter?.changed(),
@@ -97,6 +90,7 @@ async function claim(options: RunControllerOptions): Promise<({ ok: true } & Cla
     const reason = error instanceof StateLockHeldError ? error.message : `cannot take the state lock: ${(error as Error).message}`;
     return { ok: false, reason };
   }
+  removeReplicaSpecs(options.home);
   const loaded = await loadControllerSpec(options.configPath);
   if (!loaded.ok) return { ok: false, reason: loaded.message, lock };
   const spec = loaded.spec;
@@ -153,7 +147,7 @@ async function serve({ options, claimed, controller, api, port, log, attachState
     });
   };
 
-  const applyFile = async (configPath: string): Promise<AdminApplyResult> => {
+  const applyFile = async (configPath: string): Promise<AdminApplyResponse> => {
     if (stopping) return { status: 409, body: { error: "the controller is shutting down" } };
     const next = await loadControllerSpec(configPath);
     if (!next.ok) return { status: 400, body: { error: next.message } };
@@ -226,7 +220,7 @@ function handleSignals(controller: Controller, log: Log, stopping: () => boolean
 
 function emit(event: ControllerStartupEvent): void {
   try {
-    process.stdout.write(`${JSON.stringify(event)}\n`);
+    process.stdout.write(formatControllerStartupEvent(event));
   } catch {
     // `run` may be gone already; the log has it.
   }
@@ -238,15 +232,20 @@ function listenFailure(spec: ControllerSpec, error: NodeJS.ErrnoException): stri
     : `cannot listen on ${spec.host}:${spec.port}: ${error.message}`;
 }
 
-/** `llmserve replica ...` from this same installation, or the fixture named by LLMSERVE_REPLICA_ENTRY (tests). */
-function replicaCommand(spec: DeploymentSpec): { file: string; args: string[] } {
+/**
+ * `llmserve replica --spec FILE` from this same installation (or the fixture named by LLMSERVE_REPLICA_ENTRY, in
+ * tests). The spec file is the deployment version's, resolved when the config was loaded: a restart reads it, never
+ * the YAML as it is on disk now.
+ */
+function replicaCommandIn(home: string): (spec: DeploymentSpec) => { file: string; args: string[] } {
   const entry = process.env["LLMSERVE_REPLICA_ENTRY"] ?? fileURLToPath(new URL("../../bin/llmserve.js", import.meta.url));
-  return {
-    file: process.execPath,
-    args: [entry, "replica", "--config", spec.configPath, "--app", spec.appName, "--model", spec.modelId,
-      "--host", "127.0.0.1", "--port", "0"],
+  return (spec) => {
+    const specFile = replicaSpecPath(home, spec.appName, spec.name, spec.version);
+    writeReplicaSpecFile(specFile, spec.replica);
+    return { file: process.execPath, args: [entry, "replica", "--spec", specFile, "--host", "127.0.0.1", "--port", "0"] };
   };
 }
+
 function withMemory(state: ControllerState): ControllerState {
   return {
     ...state,

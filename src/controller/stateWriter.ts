@@ -1,5 +1,5 @@
-import type { ControllerState } from "./ControllerState.js";
-import { writeStateFile } from "./stateFile.js";
+import type { ControllerState } from "../protocol/ControllerState.js";
+import { writeStateFile } from "../protocol/stateFile.js";
 import { STATE_FLUSH_INTERVAL_MS } from "./timeouts.js";
 
 export interface StateWriter {

@@ -2,12 +2,12 @@ import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { spawn, type ChildProcess } from "node:child_process";
-import type { ReplicaRecord } from "./ControllerState.js";
+import type { ReplicaRecord } from "../protocol/ControllerState.js";
 import { checkReplicaHealth } from "./healthChecker.js";
-import { isGroupAlive, killGroupNow, stopGroup } from "./processGroup.js";
+import { isGroupAlive, killGroupNow, stopGroup } from "../process/processGroup.js";
 import { decideReplica } from "./replica/decideReplica.js";
 import { initialReplicaState, replicaRecord, type ReplicaEffect, type ReplicaInput, type ReplicaState } from "./replica/ReplicaState.js";
-import { parseReplicaEvent } from "./replicaEvent.js";
+import { parseReplicaEvent } from "../protocol/ReplicaEvent.js";
 import { runMachine, type Effects } from "./runMachine.js";
 import { REPLICA_LISTEN_TIMEOUT_MS, REPLICA_READY_TIMEOUT_MS } from "./timeouts.js";
 

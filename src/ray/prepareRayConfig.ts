@@ -1,6 +1,6 @@
 import { formatDiagnostic } from "../config/formatDiagnostic.js";
 import { loadConfigFile } from "../config/loadConfigFile.js";
-import { ActionableError } from "../cli/errors/ActionableError.js";
+import { ActionableError } from "../errors/ActionableError.js";
 import { rayCompatibilityFindings } from "./rayCompatibilityFindings.js";
 import { collectSecretValues } from "./secrets.js";
 import { translateForRay, type RayTranslation } from "./translateForRay.js";

@@ -6,7 +6,7 @@ import { createEmbeddingsService } from "./embeddings/createEmbeddingsService.js
 import { loadEngine } from "./engine/loadEngine.js";
 import { createReplicaServer } from "./http/createReplicaServer.js";
 import { compileChatTemplate } from "./prompt/compileChatTemplate.js";
-import type { ReplicaEvent } from "./ReplicaEvent.js";
+import type { ReplicaEvent } from "../protocol/ReplicaEvent.js";
 import type { ReplicaRuntime } from "./ReplicaRuntime.js";
 import type { ReplicaSettings } from "./ReplicaSettings.js";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ReplicaRecord } from "../../src/controller/ControllerState.js";
+import type { ReplicaRecord } from "../../src/protocol/ControllerState.js";
 import {
   createControllerSandbox,
   liveState,

@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ensureScriptedReasoningModel } from "../models/ensureScriptedReasoningModel.js";
-import { SCRIPTED_ANSWER } from "../models/scriptedReasoningScript.js";
+import { SCRIPTED_ANSWER, SCRIPTED_REASONING } from "../models/scriptedReasoningScript.js";
 import {
   createControllerSandbox,
   llmserve,
@@ -104,6 +104,38 @@ describe("llmserve run against a running instance", () => {
     expect(recordedReplicaPids(home.path)["chat/m"]).not.toContain(oldPid);
     expect((await llmserve(["shutdown", "-y"], home.path)).exitCode).toBe(0);
   });
+
+  it("should restart a killed replica on the config it deployed, not on the file as edited since", async () => {
+    const config = writeServeConfig(join(dir, "app.yaml"), port, [{ name: "app", models: [{ id: "m", source: model }] }]);
+    expect((await llmserve(["run", config, "--non-blocking"], home.path)).exitCode).toBe(0);
+    const reply = async (): Promise<{ content: string; reasoning: string | undefined }> => {
+      const completion = await client().chat.completions.create({ model: "m", messages: [{ role: "user", content: "hello" }] });
+      const message = completion.choices[0]!.message as { content: string | null; reasoning_content?: string };
+      return { content: (message.content ?? "").trim(), reasoning: message.reasoning_content?.trim() };
+    };
+    const deployed = await reply();
+    expect(deployed).toEqual({ content: SCRIPTED_ANSWER, reasoning: SCRIPTED_REASONING });
+
+    // The file on disk now turns thinking off; nobody has run it.
+    writeServeConfig(config, port, [{
+      name: "app",
+      models: [{ id: "m", source: model, engineKwargs: { default_chat_template_kwargs: { enable_thinking: false } } }],
+    }]);
+    const [victim] = recordedReplicaPids(home.path)["app/m"]!;
+    process.kill(victim!, "SIGKILL");
+    await waitFor("the killed replica to be back", async () => {
+      const report = JSON.parse(String((await llmserve(["status", "--json"], home.path)).stdout));
+      const list = report.applications.app.deployments["LLMServer:m"].replicas as { pid: number; state: string }[];
+      return list.length === 1 && list[0]!.state === "RUNNING" && list[0]!.pid !== victim ? list : undefined;
+    }, 60_000);
+    expect(await reply()).toEqual(deployed);
+
+    // Running the edited file is what deploys it: then the answer has no reasoning.
+    expect((await llmserve(["run", config, "--non-blocking"], home.path)).exitCode).toBe(0);
+    expect(await reply()).toEqual({ content: SCRIPTED_ANSWER, reasoning: undefined });
+    expect((await llmserve(["shutdown", "-y"], home.path)).exitCode).toBe(0);
+    expect(processesOfHome(home.path)).toEqual([]);
+  }, 120_000);
 
   it("should bring back a replica killed with SIGKILL while the other keeps serving", async () => {
     const config = writeServeConfig(join(dir, "app.yaml"), port, [{ name: "app", models: [{ id: "m", source: model, replicas: 2 }] }]);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Result } from "execa";
-import type { ControllerState, DeploymentRecord, ReplicaLifecycle, ReplicaRecord } from "../../src/controller/ControllerState.js";
+import type { ControllerState, DeploymentRecord, ReplicaLifecycle, ReplicaRecord } from "../../src/protocol/ControllerState.js";
 import { createTempHome, runCli } from "./cli.js";
 import { freePort } from "./freePort.js";
 

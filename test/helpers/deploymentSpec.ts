@@ -1,4 +1,5 @@
 import type { DeploymentSpec } from "../../src/controller/controllerSpec.js";
+import { sampleReplicaSpec } from "./sampleReplicaSpec.js";
 
 export type DeploymentSpecOverrides = Omit<Partial<DeploymentSpec>, "resources"> & {
   resources?: Partial<DeploymentSpec["resources"]>;
@@ -21,6 +22,7 @@ export function deploymentSpec(overrides: DeploymentSpecOverrides = {}): Deploym
     gracefulShutdownTimeoutMs: 1000,
     maxOngoingRequests: 1e9,
     maxQueuedRequests: -1,
+    replica: sampleReplicaSpec(),
     ...overrides,
     resources: {
       gpusNeeded: 1,

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import { stringify } from "yaml";
-import { ActionableError } from "../errors/ActionableError.js";
+import { ActionableError } from "../../errors/ActionableError.js";
 import { prepareRayConfig } from "../../ray/prepareRayConfig.js";
 import { redactConfig } from "../../ray/secrets.js";
 

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { stringify } from "yaml";
-import { ActionableError } from "../errors/ActionableError.js";
+import { ActionableError } from "../../errors/ActionableError.js";
 import { DEFAULT_DASHBOARD_ADDRESS, resolveDashboardAddress } from "../../ray/dashboardAddress.js";
 import { RayDashboardError } from "../../ray/errors/RayDashboardError.js";
 import { prepareRayConfig } from "../../ray/prepareRayConfig.js";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { Command } from "commander";
-import { listLogSources, tailLogs } from "../../controller/logTail.js";
+import { listLogSources, tailLogs } from "../../instance/logTail.js";
 import { llmserveHome } from "../../llmserveHome.js";
 
 /** `llmserve logs [--follow] [APP/MODEL]`: the controller's and replicas' logs, each line prefixed by its source. */

@@ -1,5 +1,5 @@
 import { Option } from "commander";
-import { ActionableError } from "../errors/ActionableError.js";
+import { ActionableError } from "../../errors/ActionableError.js";
 import { resolveDashboardAddress } from "../../ray/dashboardAddress.js";
 import { DASHBOARD_TIMEOUT_MS } from "../../ray/rayDashboardClient.js";
 import { rayShutdown } from "../../ray/rayShutdown.js";

@@ -1,15 +1,18 @@
 import { Command, InvalidArgumentError } from "commander";
 import { formatDiagnostic } from "../../config/formatDiagnostic.js";
 import { loadConfigFile } from "../../config/loadConfigFile.js";
-import { replicaSettingsFromConfig } from "../../replica/replicaSettingsFromConfig.js";
-import { writeReplicaEvent } from "../../replica/ReplicaEvent.js";
+import { replicaSpecFor } from "../../config/replicaSpecFor.js";
+import { selectLlmConfig } from "../../config/selectLlmConfig.js";
+import { writeReplicaEvent } from "../../protocol/ReplicaEvent.js";
+import { readReplicaSpecFile, type ReplicaSpec } from "../../protocol/ReplicaSpec.js";
+import { replicaSettingsFromSpec } from "../../replica/replicaSettingsFromSpec.js";
 import type { RunningReplica } from "../../replica/runReplica.js";
-import { selectLlmConfig } from "../../replica/selectLlmConfig.js";
 import { watchParentProcess } from "../../replica/watchParentProcess.js";
 
 interface ReplicaCommandOptions {
-  config: string;
-  model: string;
+  spec?: string;
+  config?: string;
+  model?: string;
   app?: string;
   host: string;
   port: number;
@@ -25,27 +28,34 @@ const PARENT_AT_START = process.ppid;
 const HARD_EXIT_MARGIN_MS = 5_000;
 
 /**
- * `llmserve replica --config FILE --model MODEL_ID [--app NAME] [--host 127.0.0.1] [--port 0]`: serves one
- * llm_config's model over the OpenAI API. stdout carries only JSON event lines (listening, progress, ready,
+ * `llmserve replica --spec FILE [--host 127.0.0.1] [--port 0]`: serves the model of one replica spec (what the
+ * controller writes) over the OpenAI API. `--config FILE --model MODEL_ID [--app NAME]` instead resolves that
+ * llm_config into the same spec first (for running a replica by hand). stdout carries only JSON event lines (listening, progress, ready,
  * failed); logs go to stderr. Exits 1 after a `failed` event, 0 after SIGTERM/SIGINT (in-flight requests get the
  * graceful-shutdown period), and by itself when its parent process is gone.
  */
 export function replicaCommand(): Command {
   return new Command("replica")
     .description("serve one model of a config file over the OpenAI API (what the controller starts; usable by hand)")
-    .requiredOption("--config <file>", "the llmserve / Ray Serve config file")
-    .requiredOption("--model <model_id>", "the model_id of the llm_config to serve")
-    .option("--app <name>", "the application holding the model (needed only when several have it)")
+    .option("--spec <file>", "a replica spec file (JSON, written by the controller)")
+    .option("--config <file>", "instead of --spec: the llmserve / Ray Serve config file")
+    .option("--model <model_id>", "with --config: the model_id of the llm_config to serve")
+    .option("--app <name>", "with --config: the application holding the model (needed only when several have it)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port, printed in the listening event)", parsePort, 0)
-    .action(async (options: ReplicaCommandOptions) => {
+    .action(async (options: ReplicaCommandOptions, command: Command) => {
+      if ((options.spec === undefined) === (options.config === undefined)) {
+        command.error("error: give either --spec FILE or --config FILE --model MODEL_ID");
+      }
+      if (options.config !== undefined && options.model === undefined) command.error("error: --config needs --model MODEL_ID");
       process.exitCode = await serveReplica(options);
     });
 }
 
 async function serveReplica(options: ReplicaCommandOptions): Promise<number> {
+  let name = options.model ?? "";
   const log = (line: string): void => {
-    process.stderr.write(`[replica ${options.model}] ${line}\n`);
+    process.stderr.write(`[replica ${name}] ${line}\n`);
   };
   const fail = (reason: string): number => {
     writeReplicaEvent({ event: "failed", reason });
@@ -53,15 +63,13 @@ async function serveReplica(options: ReplicaCommandOptions): Promise<number> {
     return 1;
   };
 
-  const { config, diagnostics } = await loadConfigFile(options.config, { target: "local" });
-  if (config === undefined) {
-    const errors = diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
-    return fail(`invalid config: ${errors.slice(0, 5).join("; ")}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ""}`);
-  }
   let replica: RunningReplica;
   try {
-    const { app, llmConfig } = selectLlmConfig(config, options.model, options.app);
-    const settings = replicaSettingsFromConfig(config, app, llmConfig, process.env);
+    const { spec, env } = options.spec !== undefined
+      ? { spec: readReplicaSpecFile(options.spec), env: process.env }
+      : await specFromConfig(options.config ?? "", options.model ?? "", options.app);
+    name = spec.modelId;
+    const settings = replicaSettingsFromSpec(spec, env);
     // Loaded here, not at the top: every llmserve command (and the controller) imports this file, and the engine's
     // module graph (node-llama-cpp) costs each of them ~150 ms of start-up and ~25 MB of memory.
     const { runReplica } = await import("../../replica/runReplica.js");
@@ -92,6 +100,21 @@ async function serveReplica(options: ReplicaCommandOptions): Promise<number> {
   // Native handles (llama.cpp threads) can keep the event loop alive after dispose: exit explicitly.
   process.stdout.write("", () => process.exit(exitCode));
   return exitCode;
+}
+
+/**
+ * The `--config` adapter: resolves the llm_config into the spec the controller would write. The environment gets
+ * the llm_config's runtime_env.env_vars, as a replica the controller starts does.
+ */
+async function specFromConfig(path: string, modelId: string, appName: string | undefined):
+  Promise<{ spec: ReplicaSpec; env: NodeJS.ProcessEnv }> {
+  const { config, diagnostics } = await loadConfigFile(path, { target: "local" });
+  if (config === undefined) {
+    const errors = diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+    throw new Error(`invalid config: ${errors.slice(0, 5).join("; ")}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ""}`);
+  }
+  const { app, llmConfig } = selectLlmConfig(config, modelId, appName);
+  return { spec: replicaSpecFor(config, app, llmConfig, process.env), env: { ...process.env, ...llmConfig.envVars } };
 }
 
 function parsePort(value: string): number {

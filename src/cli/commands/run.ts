@@ -2,20 +2,20 @@ import { existsSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { formatDiagnostic } from "../../config/formatDiagnostic.js";
 import { loadConfigFile } from "../../config/loadConfigFile.js";
-import type { ControllerRecord } from "../../controller/ControllerState.js";
-import { adminRequest } from "../../controller/controllerClient.js";
-import { ControllerStartError } from "../../controller/errors/ControllerStartError.js";
-import { tailLogs } from "../../controller/logTail.js";
-import { isPidAlive, waitUntil } from "../../controller/processGroup.js";
-import { cleanUpStale, inspectInstance } from "../../controller/reconcileState.js";
-import { startController } from "../../controller/startController.js";
-import { readStateFile } from "../../controller/stateFile.js";
-import { stopInstance } from "../../controller/stopInstance.js";
-import { statusReport } from "../../controller/statusReport.js";
-import { CONTROLLER_START_TIMEOUT_MS } from "../../controller/timeouts.js";
-import { waitForApplications, type WaitOutcome } from "../../controller/waitForApplications.js";
+import type { ControllerRecord } from "../../protocol/ControllerState.js";
+import { applyConfig } from "../../instance/controllerClient.js";
+import { ControllerStartError } from "../../instance/errors/ControllerStartError.js";
+import { tailLogs } from "../../instance/logTail.js";
+import { isPidAlive, waitUntil } from "../../process/processGroup.js";
+import { cleanUpStale, inspectInstance } from "../../instance/inspectInstance.js";
+import { startController } from "../../instance/startController.js";
+import { readStateFile } from "../../protocol/stateFile.js";
+import { stopInstance } from "../../instance/stopInstance.js";
+import { statusReport } from "../../instance/statusReport.js";
+import { APPLY_TIMEOUT_MS, CONTROLLER_START_TIMEOUT_MS } from "../../instance/timeouts.js";
+import { waitForApplications, type WaitOutcome } from "../../instance/waitForApplications.js";
 import { llmserveHome } from "../../llmserveHome.js";
-import { ActionableError } from "../errors/ActionableError.js";
+import { ActionableError } from "../../errors/ActionableError.js";
 import { EXIT_OK, EXIT_USAGE } from "../exitCodes.js";
 import { createProgressReporter, type ProgressReporter } from "../progressReporter.js";
 
@@ -158,17 +158,15 @@ async function applyToRunning(controller: ControllerRecord, configPath: string, 
   options: RunOptions, reporter: ProgressReporter, interrupt: AbortSignal, home: string): Promise<number> {
   let response;
   try {
-    response = await adminRequest(controller, "POST", "/apply", { configPath }, 60_000);
+    response = await applyConfig(controller, configPath, APPLY_TIMEOUT_MS);
   } catch (error) {
     throw new ActionableError(`the running controller (pid ${controller.pid}) did not answer: ${(error as Error).message}`);
   }
-  if (response.status !== 200) {
-    throw new ActionableError(`not applied: ${String(response.body["error"] ?? `HTTP ${response.status}`)}`);
-  }
-  const summary = response.body["summary"] as Record<string, string[]>;
+  if ("error" in response) throw new ActionableError(`not applied: ${response.error}`);
+  const { summary } = response;
   reporter.info(
     `Applied '${file}' to the running instance (controller pid ${controller.pid}): ` +
-      ["created", "updated", "unchanged", "removed"].map((k) => `${k} [${(summary[k] ?? []).join(", ")}]`).join(", ") + ".",
+      (["created", "updated", "unchanged", "removed"] as const).map((k) => `${k} [${summary[k].join(", ")}]`).join(", ") + ".",
   );
   const outcome = await waitForApplications({
     controller,

@@ -1,12 +1,12 @@
 import { createInterface } from "node:readline/promises";
 import { Command } from "commander";
-import type { ControllerState } from "../../controller/ControllerState.js";
-import { waitUntil } from "../../controller/processGroup.js";
-import { cleanUpStale, inspectInstance } from "../../controller/reconcileState.js";
-import { stopInstance } from "../../controller/stopInstance.js";
-import { CONTROLLER_START_TIMEOUT_MS } from "../../controller/timeouts.js";
+import type { ControllerState } from "../../protocol/ControllerState.js";
+import { waitUntil } from "../../process/processGroup.js";
+import { cleanUpStale, inspectInstance } from "../../instance/inspectInstance.js";
+import { stopInstance } from "../../instance/stopInstance.js";
+import { CONTROLLER_START_TIMEOUT_MS } from "../../instance/timeouts.js";
 import { llmserveHome } from "../../llmserveHome.js";
-import { ActionableError } from "../errors/ActionableError.js";
+import { ActionableError } from "../../errors/ActionableError.js";
 import { rayAddressOption, rayTimeoutOption, runRayShutdown } from "./rayAddressOption.js";
 
 /** `llmserve shutdown [-y]`: stops everything llmserve started, verifies nothing is left, removes the state. */

@@ -1,7 +1,7 @@
 import { Command } from "commander";
-import { fetchLiveState } from "../../controller/controllerClient.js";
-import { cleanUpStale, inspectInstance } from "../../controller/reconcileState.js";
-import { formatStatusYaml, statusReport } from "../../controller/statusReport.js";
+import { fetchLiveState } from "../../instance/controllerClient.js";
+import { cleanUpStale, inspectInstance } from "../../instance/inspectInstance.js";
+import { formatStatusYaml, statusReport } from "../../instance/statusReport.js";
 import { llmserveHome } from "../../llmserveHome.js";
 import { rayAddressOption, rayTimeoutOption, runRayStatus } from "./rayAddressOption.js";
 

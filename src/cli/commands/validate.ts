@@ -4,7 +4,7 @@ import type { Diagnostic } from "../../config/Diagnostic.js";
 import { formatDiagnostic } from "../../config/formatDiagnostic.js";
 import { loadConfigFile } from "../../config/loadConfigFile.js";
 import type { ConfigTarget } from "../../config/ResolvedConfig.js";
-import { ActionableError } from "../errors/ActionableError.js";
+import { ActionableError } from "../../errors/ActionableError.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../exitCodes.js";
 
 export interface ValidateCommandOptions {

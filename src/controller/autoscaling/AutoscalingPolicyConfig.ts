@@ -61,11 +61,6 @@ export function autoscalingConfigWithDefaults(partial: Partial<AutoscalingPolicy
   return Object.freeze(config);
 }
 
-/** Replicas to start with: `initial_replicas`, else `min_replicas`. */
-export function initialTargetReplicas(config: AutoscalingPolicyConfig): number {
-  return config.initial_replicas ?? config.min_replicas;
-}
-
 export function upscalingFactor(config: AutoscalingPolicyConfig): number {
   return config.upscaling_factor ?? config.upscale_smoothing_factor ?? config.smoothing_factor;
 }

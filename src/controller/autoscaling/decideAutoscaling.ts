@@ -7,7 +7,7 @@ export type AutoscalingInput = {
   readonly nowMs: number;
   /** Replicas that are ready and serving (not starting, not draining). */
   readonly runningReplicas: number;
-  /** The target the controller is driving toward now; start with `initialTargetReplicas(config)`. */
+  /** The target the controller is driving toward now; start with initial_replicas, else min_replicas. */
   readonly targetReplicas: number;
   /** Total ongoing requests over time (see `aggregateOngoingRequests`); older samples may be dropped by the caller. */
   readonly samples: readonly OngoingRequestsSample[];

@@ -1,24 +1,8 @@
+import type { ResolvedAutoscalingConfig } from "../../config/ResolvedConfig.js";
 import type { Autoscaler, AutoscalerFactory } from "../autoscalingHook.js";
 import type { OngoingRequestsSample } from "./aggregateOngoingRequests.js";
 import { autoscalingConfigWithDefaults, type AutoscalingPolicyConfig } from "./AutoscalingPolicyConfig.js";
 import { decideAutoscaling, INITIAL_AUTOSCALING_STATE, type AutoscalingPolicyState } from "./decideAutoscaling.js";
-
-const NUMBER_KEYS = [
-  "min_replicas",
-  "max_replicas",
-  "initial_replicas",
-  "target_ongoing_requests",
-  "upscale_delay_s",
-  "downscale_delay_s",
-  "downscale_to_zero_delay_s",
-  "upscaling_factor",
-  "downscaling_factor",
-  "smoothing_factor",
-  "upscale_smoothing_factor",
-  "downscale_smoothing_factor",
-  "look_back_period_s",
-  "metrics_interval_s",
-] as const;
 
 /**
  * The controller's autoscaler for deployments with an autoscaling_config: Ray's default policy
@@ -65,13 +49,7 @@ export const rayAutoscaler: AutoscalerFactory = (spec) => {
   return autoscaler;
 };
 
-function policyConfig(written: Readonly<Record<string, unknown>>): AutoscalingPolicyConfig {
-  const partial: Record<string, unknown> = {};
-  for (const key of NUMBER_KEYS) {
-    const value = written[key];
-    if (typeof value === "number" && Number.isFinite(value)) partial[key] = value;
-  }
-  const aggregation = written["aggregation_function"];
-  if (aggregation === "mean" || aggregation === "max" || aggregation === "min") partial["aggregation_function"] = aggregation;
-  return autoscalingConfigWithDefaults(partial as Partial<AutoscalingPolicyConfig>);
+/** Ray's policy config, checked the way Ray checks it (max >= min, ...). */
+function policyConfig(resolved: ResolvedAutoscalingConfig): AutoscalingPolicyConfig {
+  return autoscalingConfigWithDefaults(resolved);
 }

@@ -1,4 +1,4 @@
-import type { DeploymentStatusTrigger, ReplicaLifecycle } from "../ControllerState.js";
+import type { DeploymentStatusTrigger, ReplicaLifecycle } from "../../protocol/ControllerState.js";
 import type { DeploymentSpec } from "../controllerSpec.js";
 import { STARTUP_FAILURE_LIMIT } from "../timeouts.js";
 

@@ -1,4 +1,4 @@
-import type { DeploymentRecord, DeploymentStatus, DeploymentStatusTrigger, ReplicaRecord } from "../ControllerState.js";
+import type { DeploymentRecord, DeploymentStatus, DeploymentStatusTrigger, ReplicaRecord } from "../../protocol/ControllerState.js";
 import { UNHEALTHY_FAILURE_LIMIT } from "../timeouts.js";
 import { allReplicaIds, type DeploymentState, type ObservedReplicas, type ReplicaView } from "./DeploymentState.js";
 

@@ -1,4 +1,4 @@
-import { waitUntil } from "../processGroup.js";
+import { waitUntil } from "../../process/processGroup.js";
 
 /** What draining needs of a replica. */
 export interface DrainableReplica {

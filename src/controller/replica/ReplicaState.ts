@@ -1,5 +1,5 @@
-import type { ReplicaLifecycle, ReplicaProgress, ReplicaRecord } from "../ControllerState.js";
-import type { ReplicaEvent } from "../replicaEvent.js";
+import type { ReplicaLifecycle, ReplicaProgress, ReplicaRecord } from "../../protocol/ControllerState.js";
+import type { ReplicaEvent } from "../../protocol/ReplicaEvent.js";
 
 /** Durations the replica machine schedules itself. */
 export interface ReplicaTimings {

@@ -1,6 +1,6 @@
-import type { ReplicaProgress } from "../ControllerState.js";
+import type { ReplicaProgress } from "../../protocol/ControllerState.js";
 import type { Transition } from "../runMachine.js";
-import type { ReplicaEvent } from "../replicaEvent.js";
+import type { ReplicaEvent } from "../../protocol/ReplicaEvent.js";
 import {
   HEALTH_CHECK_FAILURE_LIMIT,
   RESTART_BACKOFF_INITIAL_MS,
@@ -133,7 +133,7 @@ function progressOf(event: Extract<ReplicaEvent, { event: "progress" }>): Replic
   return {
     phase: "downloading",
     downloadedBytes: event.downloadedBytes,
-    ...(event.totalBytes !== undefined
+    ...(event.totalBytes !== null
       ? { totalBytes: event.totalBytes, fraction: event.downloadedBytes / Math.max(event.totalBytes, 1) }
       : {}),
   };

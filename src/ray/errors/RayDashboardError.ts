@@ -1,4 +1,4 @@
-import { ActionableError } from "../../cli/errors/ActionableError.js";
+import { ActionableError } from "../../errors/ActionableError.js";
 
 /** Why a request to the Ray dashboard failed; each kind has one clear message. */
 export type RayDashboardErrorKind =

@@ -2,9 +2,9 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fetchOrExplain } from "./fetchOrExplain.js";
 import { DownloadError } from "./DownloadError.js";
-import { cachedModelPath } from "./cachedModelPath.js";
+import { cachedModelPath } from "../../protocol/cachedModelPath.js";
 import { downloadFile, type DownloadProgress } from "./downloadFile.js";
-import { parseModelSource } from "./parseModelSource.js";
+import { parseModelSource } from "../../protocol/parseModelSource.js";
 import { withFileLock } from "./withFileLock.js";
 
 export interface ResolveModelPathOptions {

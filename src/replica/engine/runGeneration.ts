@@ -1,8 +1,8 @@
 import type { Token } from "node-llama-cpp";
-import { OpenAIHttpError } from "../http/OpenAIHttpError.js";
-import type { GenerationParams } from "../http/parseGenerationParams.js";
+import { InvalidRequestError } from "../errors/InvalidRequestError.js";
 import type { ConstrainedSampling } from "../structured/createConstrainedSampling.js";
 import type { Engine } from "./Engine.js";
+import type { GenerationParams } from "./GenerationParams.js";
 import { generateText, type GenerateTextResult } from "./generateText.js";
 
 export interface RunGenerationResult extends GenerateTextResult {
@@ -32,15 +32,15 @@ export async function runGeneration(
 ): Promise<RunGenerationResult> {
   const contextSize = engine.contextSize;
   const promptLength = promptTokens.length;
-  if (promptLength === 0) throw new OpenAIHttpError(400, "the prompt is empty", { param: "prompt" });
+  if (promptLength === 0) throw new InvalidRequestError("the prompt is empty", "prompt", "invalid_value");
   const maxTokens = params.maxTokens ?? contextSize - promptLength;
   if (promptLength + Math.max(1, maxTokens) > contextSize) {
-    throw new OpenAIHttpError(
-      400,
+    throw new InvalidRequestError(
       `This model's maximum context length is ${contextSize} tokens. However, you requested ` +
         `${promptLength + (params.maxTokens ?? 1)} tokens (${promptLength} in the prompt, ${params.maxTokens ?? 1} for the completion). ` +
         "Please reduce the length of the messages or the completion.",
-      { param: params.maxTokens === undefined ? "messages" : "max_tokens", code: "context_length_exceeded" },
+      params.maxTokens === undefined ? "messages" : "max_tokens",
+      "context_length_exceeded",
     );
   }
   const lease = await engine.pool.acquire(promptTokens, options.signal);

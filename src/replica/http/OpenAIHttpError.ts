@@ -1,4 +1,4 @@
-import { openAiErrorEnvelope, type OpenAIErrorEnvelope, type OpenAIErrorFields } from "../../openAiErrorEnvelope.js";
+import { openAIErrorEnvelope, type OpenAIErrorEnvelope, type OpenAIErrorFields } from "../../protocol/openAIErrorEnvelope.js";
 
 /**
  * An error answered in OpenAI's shape `{"error":{"message","type","param","code"}}` with an HTTP status.
@@ -15,7 +15,7 @@ export class OpenAIHttpError extends Error {
     super(message);
     this.name = "OpenAIHttpError";
     this.status = status;
-    const { error } = openAiErrorEnvelope(status, message, options);
+    const { error } = openAIErrorEnvelope(status, message, options);
     this.type = error.type;
     this.param = error.param;
     this.code = error.code;

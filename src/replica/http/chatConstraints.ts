@@ -7,7 +7,7 @@ import { reasoningMarkersFor, type ReasoningMarkers } from "../structured/reason
 import { resolveStructuredOutput, type StructuredOutputPlan } from "../structured/resolveStructuredOutput.js";
 import { resolveToolCalling, type ToolCallingPlan } from "../tools/resolveToolCalling.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
-import { requestErrorToHttp, toOpenAIHttpError } from "./requestErrorToHttp.js";
+import { toOpenAIHttpError } from "./toOpenAIHttpError.js";
 
 /** What a chat request asks for beyond free text: tools and/or an output constraint. */
 export interface ChatConstraints {
@@ -17,9 +17,8 @@ export interface ChatConstraints {
 
 /** Validates `tools`/`tool_choice` and `response_format`/`guided_*` of a chat body (400s as OpenAIHttpError). */
 export function resolveChatConstraints(body: Record<string, unknown>, settings: ReplicaSettings): ChatConstraints {
-  const tooling = requestErrorToHttp(() =>
-    resolveToolCalling(body, { enableAutoToolChoice: settings.enableAutoToolChoice, toolCallParser: settings.toolCallParser }));
-  const structured = requestErrorToHttp(() => resolveStructuredOutput(body));
+  const tooling = resolveToolCalling(body, { enableAutoToolChoice: settings.enableAutoToolChoice, toolCallParser: settings.toolCallParser });
+  const structured = resolveStructuredOutput(body);
   if (tooling.grammar !== undefined && structured !== undefined) {
     throw new OpenAIHttpError(400, `tool_choice ${JSON.stringify(tooling.choice)} forces tool calls; it cannot be combined with ${structured.param}.`, {
       param: "tool_choice", code: "invalid_value",

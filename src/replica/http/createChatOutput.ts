@@ -25,7 +25,7 @@ export interface ChatOutputOptions {
 }
 
 /**
- * The server side of issue 4: with a reasoning parser, reasoning goes to `reasoning_content` and/or `reasoning`
+ * The server side of reasoning: with a reasoning parser, reasoning goes to `reasoning_content` and/or `reasoning`
  * (config: both by default) and the answer to `content`; thinking switched off (by the template kwargs or a
  * prompt that already closed `</think>`) gives null reasoning. Without a parser the raw text is the content.
  */

@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { QueueFullError } from "../errors/QueueFullError.js";
 import { RequestAbortedError } from "../errors/RequestAbortedError.js";
-import { ChatTemplateError } from "../prompt/renderChatPrompt.js";
 import type { ReplicaRuntime } from "../ReplicaRuntime.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
+import { toOpenAIHttpError } from "./toOpenAIHttpError.js";
 import type { RouteContext } from "./RouteContext.js";
 import { chatCompletions } from "./routes/chatCompletions.js";
 import { completions } from "./routes/completions.js";
@@ -72,11 +71,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, runtime: Replic
 }
 
 function toHttpError(error: unknown, log: (line: string) => void): unknown {
-  if (error instanceof OpenAIHttpError) return error;
-  if (error instanceof QueueFullError) {
-    return new OpenAIHttpError(503, error.message, { code: "queue_full", headers: { "retry-after": "1" } });
-  }
-  if (error instanceof ChatTemplateError) return new OpenAIHttpError(400, error.message, { param: "messages", code: "chat_template_error" });
+  const mapped = toOpenAIHttpError(error);
+  if (mapped instanceof OpenAIHttpError) return mapped;
   log(`request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return error;
 }

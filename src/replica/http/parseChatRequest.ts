@@ -1,6 +1,7 @@
 import type { ChatMessage, ChatToolCall } from "../prompt/ChatMessage.js";
 import { invalidField } from "./OpenAIHttpError.js";
-import { parseGenerationParams, type GenerationParams } from "./parseGenerationParams.js";
+import type { GenerationParams } from "../engine/GenerationParams.js";
+import { parseGenerationParams } from "./parseGenerationParams.js";
 import { describe, optionalBoolean, optionalObject, optionalString } from "./requestFields.js";
 
 export interface ChatRequest extends GenerationParams {

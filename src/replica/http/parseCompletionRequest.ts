@@ -1,5 +1,6 @@
 import { invalidField } from "./OpenAIHttpError.js";
-import { parseGenerationParams, type GenerationParams } from "./parseGenerationParams.js";
+import type { GenerationParams } from "../engine/GenerationParams.js";
+import { parseGenerationParams } from "./parseGenerationParams.js";
 import { describe, optionalBoolean, optionalString } from "./requestFields.js";
 
 export interface CompletionRequest extends GenerationParams {

@@ -1,4 +1,4 @@
-import type { SamplingRequest } from "../engine/samplingOptions.js";
+import type { GenerationParams } from "../engine/GenerationParams.js";
 import { invalidField } from "./OpenAIHttpError.js";
 import {
   describe,
@@ -9,17 +9,6 @@ import {
   requiredModel,
   stopStrings,
 } from "./requestFields.js";
-
-/** The request fields shared by chat and text completions, validated. */
-export interface GenerationParams {
-  readonly model: string;
-  /** max_completion_tokens, else max_tokens; undefined = up to the end of the context. */
-  readonly maxTokens: number | undefined;
-  readonly sampling: SamplingRequest;
-  readonly stop: readonly string[];
-  readonly stream: boolean;
-  readonly includeUsage: boolean;
-}
 
 const MAX_SEED = 2 ** 53;
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES } from "../../protocol/httpContract.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 
 /** How much of an oversized body is drained so that the client can read the 413. */
@@ -7,7 +8,7 @@ const DISCARD_LIMIT_BYTES = 256 * 1024 * 1024;
 /**
  * Reads a JSON object body: 413 past `maxBytes` (stops reading at once), 400 for invalid JSON or a non-object.
  */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
+export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_REQUEST_BODY_BYTES): Promise<Record<string, unknown>> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(req, maxBytes);
   const chunks: Buffer[] = [];
@@ -45,7 +46,7 @@ function tooLarge(req: IncomingMessage, maxBytes: number): OpenAIHttpError {
     if (discarded > DISCARD_LIMIT_BYTES) req.destroy();
   });
   req.resume();
-  return new OpenAIHttpError(413, `the request body is larger than the limit of ${maxBytes} bytes`, {
+  return new OpenAIHttpError(413, bodyTooLargeMessage(maxBytes), {
     code: "request_too_large",
   });
 }

@@ -1,5 +1,6 @@
 import type { Engine } from "../engine/Engine.js";
 import type { ReplicaRuntime } from "../ReplicaRuntime.js";
+import { modelNotFoundMessage } from "../../protocol/httpContract.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 
 /** The engine when the replica is ready; otherwise a 503 that says what it is doing. */
@@ -22,7 +23,7 @@ function unavailable(message: string, code: string): never {
 /** 404 unless `model` names this replica's model, in OpenAI's words. */
 export function assertModel(runtime: ReplicaRuntime, model: string): void {
   if (model !== runtime.settings.modelId) {
-    throw new OpenAIHttpError(404, `The model \`${model}\` does not exist. This server serves \`${runtime.settings.modelId}\`.`, {
+    throw new OpenAIHttpError(404, modelNotFoundMessage(model, [runtime.settings.modelId]), {
       param: "model",
       code: "model_not_found",
     });

@@ -4,7 +4,7 @@ import type { Engine } from "../engine/Engine.js";
 import { runGeneration, type RunGenerationOptions, type RunGenerationResult } from "../engine/runGeneration.js";
 import { createSseWriter, type SseWriter } from "./createSseWriter.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
-import type { GenerationParams } from "./parseGenerationParams.js";
+import type { GenerationParams } from "../engine/GenerationParams.js";
 
 /**
  * Runs one generation as a server-sent event stream. The stream opens once a sequence is assigned (`onStart` may

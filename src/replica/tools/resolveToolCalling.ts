@@ -1,10 +1,10 @@
 import type { GrammarSource } from "../structured/GrammarSource.js";
 import { buildToolCallGrammar, NATIVE_FORCED_FORMATS, type ForcedCallFormat } from "./buildToolCallGrammar.js";
-import { createForcedJsonToolCallParser } from "./createForcedJsonToolCallParser.js";
-import { createToolCallParser } from "./createToolCallParser.js";
+import { createForcedJsonToolCallParser } from "../../tools/createForcedJsonToolCallParser.js";
+import { createToolCallParser } from "../../tools/createToolCallParser.js";
 import { readToolChoice, readTools, type FunctionTool, type ToolChoice } from "./readTools.js";
 import { ToolRequestError } from "./ToolRequestError.js";
-import type { ToolCallParser } from "./ToolCallTypes.js";
+import type { ToolCallParser } from "../../tools/ToolCallTypes.js";
 
 /** The model's tool settings: `engine_kwargs.enable_auto_tool_choice` and `engine_kwargs.tool_call_parser`. */
 export interface ToolCallingSettings {

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { aggregateOngoingRequests } from "../../../src/controller/autoscaling/aggregateOngoingRequests.js";
 import {
   autoscalingConfigWithDefaults,
-  initialTargetReplicas,
   RAY_AUTOSCALING_DEFAULTS,
 } from "../../../src/controller/autoscaling/AutoscalingPolicyConfig.js";
 import { calculateDesiredReplicas } from "../../../src/controller/autoscaling/calculateDesiredReplicas.js";
+import { resolveAutoscaling } from "../../../src/config/resolveConfig.js";
 
 describe("autoscalingConfigWithDefaults", () => {
   it("should fill Ray's defaults", () => {
@@ -34,8 +34,8 @@ describe("autoscalingConfigWithDefaults", () => {
   });
 
   it("should start with initial_replicas, else min_replicas", () => {
-    expect(initialTargetReplicas(autoscalingConfigWithDefaults({ min_replicas: 0, max_replicas: 3 }))).toBe(0);
-    expect(initialTargetReplicas(autoscalingConfigWithDefaults({ min_replicas: 0, max_replicas: 3, initial_replicas: 2 }))).toBe(2);
+    expect(resolveAutoscaling({ autoscaling_config: { min_replicas: 0, max_replicas: 3 } })?.initial_replicas).toBe(0);
+    expect(resolveAutoscaling({ autoscaling_config: { min_replicas: 0, max_replicas: 3, initial_replicas: 2 } })?.initial_replicas).toBe(2);
   });
 });
 

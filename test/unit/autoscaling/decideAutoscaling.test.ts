@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { OngoingRequestsSample } from "../../../src/controller/autoscaling/aggregateOngoingRequests.js";
 import {
   autoscalingConfigWithDefaults,
-  initialTargetReplicas,
   type AutoscalingPolicyConfig,
 } from "../../../src/controller/autoscaling/AutoscalingPolicyConfig.js";
 import { calculateDesiredReplicas } from "../../../src/controller/autoscaling/calculateDesiredReplicas.js";
@@ -13,7 +12,7 @@ import { decideAutoscaling, type AutoscalingDecision, type AutoscalingPolicyStat
  * start (or stop) `startDelayS` after the target changes. `load(t)` is the total ongoing requests at second t.
  */
 function simulate(config: AutoscalingPolicyConfig, seconds: number, load: (t: number) => number, startDelayS = 0) {
-  let target = initialTargetReplicas(config);
+  let target = config.initial_replicas ?? config.min_replicas;
   let running = target;
   let state: AutoscalingPolicyState | undefined;
   let changedAt = 0;

@@ -5,7 +5,7 @@ import type { DeploymentSpec } from "../../../src/controller/controllerSpec.js";
 import { deploymentSpec } from "../../helpers/deploymentSpec.js";
 
 function spec(autoscaling: Record<string, unknown> | undefined): DeploymentSpec {
-  return deploymentSpec({ autoscaling });
+  return deploymentSpec({ autoscaling: autoscaling as DeploymentSpec["autoscaling"] });
 }
 
 const config = {

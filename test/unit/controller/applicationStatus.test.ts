@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applicationStatus } from "../../../src/controller/applicationStatus.js";
-import type { DeploymentRecord, DeploymentStatus } from "../../../src/controller/ControllerState.js";
+import type { DeploymentRecord, DeploymentStatus } from "../../../src/protocol/ControllerState.js";
 
 const deployment = (name: string, status: DeploymentStatus, message = ""): DeploymentRecord => ({
   name,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isGroupAlive, isPidAlive } from "../../../src/controller/processGroup.js";
+import { isGroupAlive, isPidAlive } from "../../../src/process/processGroup.js";
 import { superviseReplica, type SupervisedReplica, type SuperviseReplicaOptions } from "../../../src/controller/supervisor.js";
 import { createTempHome } from "../../helpers/cli.js";
 import { FAKE_REPLICA, waitFor } from "../../helpers/controllerHarness.js";

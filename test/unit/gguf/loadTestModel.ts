@@ -14,7 +14,7 @@ export async function loadTestModel(modelPath: string): Promise<LlamaModel> {
 }
 
 /** Sampling as an OpenAI client sends it by default (temperature 1, no top-k, top-p 1) with a fixed seed. */
-export function openAiDefaultSampling(seed: number): SequenceEvaluateOptions {
+export function openAIDefaultSampling(seed: number): SequenceEvaluateOptions {
   return { temperature: 1, topK: 0, topP: 1, minP: 0, seed };
 }
 

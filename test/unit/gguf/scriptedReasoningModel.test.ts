@@ -11,7 +11,7 @@ import {
   SCRIPTED_THINK_ON_TOKENS,
 } from "../../models/scriptedReasoningScript.js";
 import { renderChatTemplate } from "../../helpers/renderChatTemplate.js";
-import { greedyTokens, loadTestModel, openAiDefaultSampling } from "./loadTestModel.js";
+import { greedyTokens, loadTestModel, openAIDefaultSampling } from "./loadTestModel.js";
 
 describe("ensureScriptedReasoningModel", () => {
   let model: LlamaModel;
@@ -43,7 +43,7 @@ describe("ensureScriptedReasoningModel", () => {
   it("should follow the script with OpenAI's default sampling too (temperature 1)", async () => {
     const prompt = renderChatTemplate(qwen3ChatTemplate, { messages });
     for (const seed of [1, 2, 3, 4, 5]) {
-      const { texts } = await greedyTokens(model, prompt, 64, 512, openAiDefaultSampling(seed));
+      const { texts } = await greedyTokens(model, prompt, 64, 512, openAIDefaultSampling(seed));
       expect(texts).toEqual(SCRIPTED_THINK_ON_TOKENS);
     }
   });

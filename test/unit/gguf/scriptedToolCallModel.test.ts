@@ -12,7 +12,7 @@ import {
   SCRIPTED_TOOL_RESULT_TOKENS,
 } from "../../models/scriptedToolCallScript.js";
 import { renderChatTemplate } from "../../helpers/renderChatTemplate.js";
-import { greedyTokens, loadTestModel, openAiDefaultSampling } from "./loadTestModel.js";
+import { greedyTokens, loadTestModel, openAIDefaultSampling } from "./loadTestModel.js";
 
 const tools = [
   {
@@ -63,7 +63,7 @@ describe("ensureScriptedToolCallModel", () => {
     expect(texts).toEqual(SCRIPTED_TOOL_RESULT_TOKENS);
     expect(texts.slice(0, -1).join("")).toBe(SCRIPTED_TOOL_RESULT_TEXT);
     for (const seed of [1, 2, 3]) {
-      const sampled = await greedyTokens(model, prompt, 64, 512, openAiDefaultSampling(seed));
+      const sampled = await greedyTokens(model, prompt, 64, 512, openAIDefaultSampling(seed));
       expect(sampled.texts).toEqual(SCRIPTED_TOOL_RESULT_TOKENS);
     }
   });

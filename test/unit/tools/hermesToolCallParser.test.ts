@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createToolCallParser, toolCallParserNames } from "../../../src/replica/tools/createToolCallParser.js";
-import { UnknownToolCallParserError } from "../../../src/replica/tools/UnknownToolCallParserError.js";
+import { createToolCallParser, toolCallParserNames } from "../../../src/tools/createToolCallParser.js";
+import { UnknownToolCallParserError } from "../../../src/tools/UnknownToolCallParserError.js";
 import { split, streamAndCollect, withoutIds } from "./streamHelpers.js";
 
 const parser = createToolCallParser("hermes");

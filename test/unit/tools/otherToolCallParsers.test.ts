@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createToolCallParser } from "../../../src/replica/tools/createToolCallParser.js";
+import { createToolCallParser } from "../../../src/tools/createToolCallParser.js";
 import { split, streamAndCollect, withoutIds } from "./streamHelpers.js";
 
 function expectStreamsLikeExtract(name: string, text: string): void {

@@ -1,4 +1,4 @@
-import type { ToolCallDelta, ToolCallExtraction, ToolCallParser } from "../../../src/replica/tools/ToolCallTypes.js";
+import type { ToolCallDelta, ToolCallExtraction, ToolCallParser } from "../../../src/tools/ToolCallTypes.js";
 
 /** Splits text into pieces: one per character, or fixed-size chunks. */
 export function split(text: string, size: number): string[] {

@@ -15,7 +15,7 @@ import { usageOf } from "../usageOf.js";
 /** `POST /v1/completions`: the raw prompt, no chat template, no reasoning split (as vLLM). */
 export async function completions(ctx: RouteContext): Promise<void> {
   const { runtime, res } = ctx;
-  const body = await readJsonBody(ctx.req, runtime.settings.maxBodyBytes);
+  const body = await readJsonBody(ctx.req);
   const request = parseCompletionRequest(body);
   assertModel(runtime, request.model);
   const engine = readyEngine(runtime);

@@ -2,7 +2,7 @@ import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { OpenAIHttpError } from "../OpenAIHttpError.js";
 import { readJsonBody } from "../readJsonBody.js";
 import { assertModel, readyEngine } from "../readyEngine.js";
-import { toOpenAIHttpError } from "../requestErrorToHttp.js";
+import { toOpenAIHttpError } from "../toOpenAIHttpError.js";
 import { requiredModel } from "../requestFields.js";
 import type { RouteContext } from "../RouteContext.js";
 import { sendJson } from "../sendJson.js";
@@ -13,7 +13,7 @@ import { sendJson } from "../sendJson.js";
  */
 export async function embeddings(ctx: RouteContext): Promise<void> {
   const { runtime } = ctx;
-  const body = await readJsonBody(ctx.req, runtime.settings.maxBodyBytes);
+  const body = await readJsonBody(ctx.req);
   assertModel(runtime, requiredModel(body));
   if (!runtime.settings.embeddings) {
     throw new OpenAIHttpError(400, `model ${runtime.settings.modelId} is served for generation; embeddings are not supported ` +

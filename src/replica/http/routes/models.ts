@@ -1,3 +1,4 @@
+import { modelNotFoundMessage } from "../../../protocol/httpContract.js";
 import { OpenAIHttpError } from "../OpenAIHttpError.js";
 import type { RouteContext } from "../RouteContext.js";
 import { sendJson } from "../sendJson.js";
@@ -23,7 +24,7 @@ export async function listModels(ctx: RouteContext): Promise<void> {
 /** `GET /v1/models/{id}`. */
 export async function retrieveModel(ctx: RouteContext, id: string): Promise<void> {
   if (id !== ctx.runtime.settings.modelId) {
-    throw new OpenAIHttpError(404, `The model \`${id}\` does not exist.`, { param: "model", code: "model_not_found" });
+    throw new OpenAIHttpError(404, modelNotFoundMessage(id, [ctx.runtime.settings.modelId]), { param: "model", code: "model_not_found" });
   }
   sendJson(ctx.res, 200, modelCard(ctx));
 }

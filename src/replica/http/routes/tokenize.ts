@@ -15,7 +15,7 @@ import { sendJson } from "../sendJson.js";
  */
 export async function tokenize(ctx: RouteContext): Promise<void> {
   const { runtime } = ctx;
-  const body = await readJsonBody(ctx.req, runtime.settings.maxBodyBytes);
+  const body = await readJsonBody(ctx.req);
   if (typeof body["model"] === "string") assertModel(runtime, body["model"]);
   const engine = readyEngine(runtime);
   let tokens: Token[];
@@ -43,7 +43,7 @@ export async function tokenize(ctx: RouteContext): Promise<void> {
 /** `POST /detokenize`: `{tokens}` → `{prompt}`. */
 export async function detokenize(ctx: RouteContext): Promise<void> {
   const { runtime } = ctx;
-  const body = await readJsonBody(ctx.req, runtime.settings.maxBodyBytes);
+  const body = await readJsonBody(ctx.req);
   if (typeof body["model"] === "string") assertModel(runtime, body["model"]);
   const engine = readyEngine(runtime);
   const tokens = body["tokens"];

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { safeName } from "./deployment.js";
+import { fileSafeName } from "../protocol/fileSafeName.js";
 import { LOG_TAIL_POLL_INTERVAL_MS } from "./timeouts.js";
 
 export interface LogSource {
@@ -20,9 +20,9 @@ export function listLogSources(home: string, filter?: string): LogSource[] {
   const modelFilter = modelParts.length > 0 ? modelParts.join("/") : undefined;
   const replicaDir = join(logDir, "replicas");
   for (const app of listDir(replicaDir)) {
-    if (appFilter !== undefined && app !== safeName(appFilter)) continue;
+    if (appFilter !== undefined && app !== fileSafeName(appFilter)) continue;
     for (const model of listDir(join(replicaDir, app))) {
-      if (modelFilter !== undefined && model !== safeName(modelFilter)) continue;
+      if (modelFilter !== undefined && model !== fileSafeName(modelFilter)) continue;
       for (const file of listDir(join(replicaDir, app, model)).filter((f) => f.endsWith(".log")).sort()) {
         sources.push({ file: join(replicaDir, app, model, file), prefix: `(${app}/${model} ${file.slice(0, -4)})` });
       }

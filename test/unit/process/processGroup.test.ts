@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { groupMembers, isGroupAlive, isPidAlive, stopGroup } from "../../../src/controller/processGroup.js";
+import { groupMembers, isGroupAlive, isPidAlive, stopGroup } from "../../../src/process/processGroup.js";
 import { waitFor } from "../../helpers/controllerHarness.js";
 
 describe("stopGroup", () => {

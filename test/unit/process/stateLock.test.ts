@@ -2,10 +2,10 @@ import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ControllerState } from "../../../src/controller/ControllerState.js";
-import { StateLockHeldError } from "../../../src/controller/errors/StateLockHeldError.js";
-import { acquireStateLock, readLockPid, stateLockPath } from "../../../src/controller/stateLock.js";
-import { readStateFile, stateFilePath, writeStateFile } from "../../../src/controller/stateFile.js";
+import type { ControllerState } from "../../../src/protocol/ControllerState.js";
+import { StateLockHeldError } from "../../../src/process/errors/StateLockHeldError.js";
+import { acquireStateLock, readLockPid, stateLockPath } from "../../../src/process/stateLock.js";
+import { readStateFile, stateFilePath, writeStateFile } from "../../../src/protocol/stateFile.js";
 import { createTempHome, REPO_ROOT } from "../../helpers/cli.js";
 
 async function deadPid(): Promise<number> {
@@ -16,7 +16,7 @@ async function deadPid(): Promise<number> {
 
 // Each racer takes the lock with the built module (a real separate process), holds it briefly, and says whether it won.
 const RACER = `
-import { acquireStateLock } from ${JSON.stringify(join(REPO_ROOT, "dist/controller/stateLock.js"))};
+import { acquireStateLock } from ${JSON.stringify(join(REPO_ROOT, "dist/process/stateLock.js"))};
 try { const lock = acquireStateLock(process.argv[1]); console.log("won"); setTimeout(() => lock.release(), 1500); }
 catch (error) { console.log(error.name === "StateLockHeldError" ? "lost" : "error " + error.message); }
 `;

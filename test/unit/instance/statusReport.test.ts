@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { ControllerState, ReplicaRecord } from "../../../src/controller/ControllerState.js";
-import { formatBytes, formatStatusYaml, statusReport } from "../../../src/controller/statusReport.js";
+import type { ControllerState, ReplicaRecord } from "../../../src/protocol/ControllerState.js";
+import { formatBytes, formatStatusYaml, statusReport } from "../../../src/instance/statusReport.js";
 
 const replica = (overrides: Partial<ReplicaRecord>): ReplicaRecord => ({
   id: "r1", pid: 100, port: 4000, lifecycle: "ready", gpus: [], restarts: 0, ongoingRequests: 0, version: "v", ...overrides,

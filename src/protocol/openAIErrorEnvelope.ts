@@ -13,7 +13,7 @@ export interface OpenAIErrorFields {
 }
 
 /** The OpenAI error envelope for an HTTP `status` and `message`, with OpenAI's defaults for what is not given. */
-export function openAiErrorEnvelope(status: number, message: string, fields: OpenAIErrorFields = {}): OpenAIErrorEnvelope {
+export function openAIErrorEnvelope(status: number, message: string, fields: OpenAIErrorFields = {}): OpenAIErrorEnvelope {
   return {
     error: {
       message,

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { ControllerState, RayReplicaState, ReplicaLifecycle, ReplicaRecord } from "./ControllerState.js";
+import type { ControllerState, RayReplicaState, ReplicaLifecycle, ReplicaRecord } from "../protocol/ControllerState.js";
 
 /** Ray's `serve status` shape (applications -> deployments) plus what Ray does not show: endpoint, pids, memory... */
 export interface StatusReport {

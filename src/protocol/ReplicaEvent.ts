@@ -1,21 +1,27 @@
-/** The JSON event lines a replica writes on stdout (DESIGN.md, Replica), one per line. */
+import { parseJsonObject } from "./parseJsonObject.js";
+
+/** The JSON lines a replica prints on stdout (one per line, nothing else goes to stdout). See DESIGN.md. */
 export type ReplicaEvent =
-  | { event: "listening"; host: string; port: number }
-  | { event: "progress"; phase: "downloading"; downloadedBytes: number; totalBytes?: number }
-  | { event: "progress"; phase: "loading"; fraction: number }
-  | { event: "ready" }
-  | { event: "failed"; reason: string };
+  | { readonly event: "listening"; readonly host: string; readonly port: number }
+  | { readonly event: "progress"; readonly phase: "downloading"; readonly downloadedBytes: number; readonly totalBytes: number | null }
+  | { readonly event: "progress"; readonly phase: "loading"; readonly fraction: number }
+  | { readonly event: "ready" }
+  | { readonly event: "failed"; readonly reason: string };
+
+/** One event as its stdout line. */
+export function formatReplicaEvent(event: ReplicaEvent): string {
+  return `${JSON.stringify(event)}\n`;
+}
+
+/** Writes one event line to `out` (stdout by default). */
+export function writeReplicaEvent(event: ReplicaEvent, out: NodeJS.WritableStream = process.stdout): void {
+  out.write(formatReplicaEvent(event));
+}
 
 /** Parses one stdout line; undefined for anything that is not a well-formed event (logged, never fatal). */
 export function parseReplicaEvent(line: string): ReplicaEvent | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const record = value as Record<string, unknown>;
+  const record = parseJsonObject(line);
+  if (record === undefined) return undefined;
   switch (record["event"]) {
     case "listening":
       return typeof record["port"] === "number"
@@ -28,7 +34,7 @@ export function parseReplicaEvent(line: string): ReplicaEvent | undefined {
           event: "progress",
           phase: "downloading",
           downloadedBytes: record["downloadedBytes"],
-          ...(typeof total === "number" ? { totalBytes: total } : {}),
+          totalBytes: typeof total === "number" ? total : null,
         };
       }
       if (record["phase"] === "loading" && typeof record["fraction"] === "number") {

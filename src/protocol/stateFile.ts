@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { ControllerState } from "./ControllerState.js";
+import { formatControllerState, parseControllerState, type ControllerState } from "./ControllerState.js";
 
 /** $LLMSERVE_HOME/state.json */
 export function stateFilePath(home: string): string {
@@ -15,24 +15,14 @@ export function writeStateFile(home: string, state: ControllerState): void {
   const path = stateFilePath(home);
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(temp, formatControllerState(state), { mode: 0o600 });
   renameSync(temp, path);
 }
 
 /** The recorded state, or undefined when there is none (or it is unreadable: a torn file is treated as none). */
 export function readStateFile(home: string): ControllerState | undefined {
-  let text: string;
   try {
-    text = readFileSync(stateFilePath(home), "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<ControllerState>;
-    if (parsed.version !== 1 || typeof parsed.controller?.pid !== "number" || !Array.isArray(parsed.applications)) {
-      return undefined;
-    }
-    return parsed as ControllerState;
+    return parseControllerState(readFileSync(stateFilePath(home), "utf8"));
   } catch {
     return undefined;
   }

@@ -1,10 +1,11 @@
-import type { ControllerState } from "./ControllerState.js";
-import { adminRequest } from "./controllerClient.js";
-import { isGroupAlive, isPidAlive, signalGroup, stopGroup, waitUntil } from "./processGroup.js";
-import { recordedGroups } from "./reconcileState.js";
-import { removeStaleStateLock } from "./stateLock.js";
-import { readStateFile, removeStateFile } from "./stateFile.js";
-import { KILL_CONFIRM_MS, REPLICA_STOP_GRACE_MS, SHUTDOWN_MARGIN_MS } from "./timeouts.js";
+import type { ControllerState } from "../protocol/ControllerState.js";
+import { requestShutdown } from "./controllerClient.js";
+import { isGroupAlive, isPidAlive, signalGroup, stopGroup, waitUntil } from "../process/processGroup.js";
+import { recordedGroups } from "./inspectInstance.js";
+import { removeStaleStateLock } from "../process/stateLock.js";
+import { readStateFile, removeStateFile } from "../protocol/stateFile.js";
+import { SHUTDOWN_MARGIN_MS } from "./timeouts.js";
+import { KILL_CONFIRM_MS, REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
 
 export interface StoppedProcess {
   /** "controller" or "APP/MODEL rN". */
@@ -28,12 +29,7 @@ export interface StopInstanceResult {
 export async function stopInstance(home: string, recorded: ControllerState): Promise<StopInstanceResult> {
   const controller = recorded.controller;
   const stopped = describeProcesses(recorded);
-  let asked = false;
-  try {
-    asked = (await adminRequest(controller, "POST", "/shutdown")).status === 202;
-  } catch {
-    asked = false;
-  }
+  const asked = await requestShutdown(controller);
   if (!asked) signalGroup(controller.pid, "SIGTERM");
   const deadline =
     (controller.gracefulShutdownTimeoutMs ?? 0) + REPLICA_STOP_GRACE_MS + KILL_CONFIRM_MS + SHUTDOWN_MARGIN_MS;

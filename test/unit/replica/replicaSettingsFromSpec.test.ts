@@ -2,10 +2,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfigFile } from "../../../src/config/loadConfigFile.js";
-import { replicaSettingsFromConfig } from "../../../src/replica/replicaSettingsFromConfig.js";
+import { replicaSpecFor } from "../../../src/config/replicaSpecFor.js";
+import { replicaSettingsFromSpec } from "../../../src/replica/replicaSettingsFromSpec.js";
 import { createTempHome } from "../../helpers/cli.js";
 
-describe("replicaSettingsFromConfig", () => {
+describe("replica settings from a config (replicaSpecFor + replicaSettingsFromSpec)", () => {
   const home = createTempHome();
   writeFileSync(join(home.path, "model.gguf"), "GGUF");
   afterAll(() => home.remove());
@@ -16,7 +17,10 @@ describe("replicaSettingsFromConfig", () => {
     const { config, diagnostics } = await loadConfigFile(path, { target: "local" });
     if (config === undefined) throw new Error(JSON.stringify(diagnostics));
     const app = config.applications[0]!;
-    return replicaSettingsFromConfig(config, app, app.llmConfigs[0]!, { LLMSERVE_HOME: home.path, ...env });
+    const llmConfig = app.llmConfigs[0]!;
+    // As `llmserve replica --config` does: resolve the spec, then apply the replica's environment.
+    const processEnv = { LLMSERVE_HOME: home.path, ...env };
+    return replicaSettingsFromSpec(replicaSpecFor(config, app, llmConfig, processEnv), { ...processEnv, ...llmConfig.envVars });
   }
 
   it("should read engine_kwargs, deployment_config and env vars from the llm_config", async () => {

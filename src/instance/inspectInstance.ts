@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import type { ControllerState } from "./ControllerState.js";
-import { isGroupAlive, isPidAlive, stopGroup } from "./processGroup.js";
-import { readLockPid, removeStaleStateLock, stateLockPath } from "./stateLock.js";
-import { readStateFile, removeStateFile } from "./stateFile.js";
-import { REPLICA_STOP_GRACE_MS } from "./timeouts.js";
+import type { ControllerState } from "../protocol/ControllerState.js";
+import { isGroupAlive, isPidAlive, stopGroup } from "../process/processGroup.js";
+import { readLockPid, removeStaleStateLock, stateLockPath } from "../process/stateLock.js";
+import { readStateFile, removeStateFile } from "../protocol/stateFile.js";
+import { REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
 
 export type InstanceState =
   | { kind: "none" }

@@ -1,4 +1,4 @@
-import type { ResolvedApplication, ResolvedConfig, ResolvedLlmConfig } from "../config/ResolvedConfig.js";
+import type { ResolvedApplication, ResolvedConfig, ResolvedLlmConfig } from "./ResolvedConfig.js";
 
 /** Finds the llm_config serving `modelId` (in application `appName` when given). Throws with a clear message. */
 export function selectLlmConfig(

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 import { ControllerStartError } from "./errors/ControllerStartError.js";
-import type { ControllerStartupEvent } from "./runController.js";
+import { parseControllerStartupEvent, type ControllerStartupEvent } from "../protocol/ControllerStartupEvent.js";
 import { CONTROLLER_START_TIMEOUT_MS } from "./timeouts.js";
 
 /**
@@ -65,11 +65,7 @@ export async function startController(home: string, configPath: string, env: Nod
     const timer = setTimeout(() => resolve("timeout"), CONTROLLER_START_TIMEOUT_MS);
     lines.once("line", (line) => {
       clearTimeout(timer);
-      try {
-        resolve(JSON.parse(line) as ControllerStartupEvent);
-      } catch {
-        resolve({ event: "failed", reason: `unexpected controller output: ${line}` });
-      }
+      resolve(parseControllerStartupEvent(line));
     });
     void exited.then(() => {
       clearTimeout(timer);

@@ -1,6 +1,6 @@
-import type { ControllerRecord, ControllerState } from "./ControllerState.js";
+import type { ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
 import { fetchLiveState } from "./controllerClient.js";
-import { isPidAlive } from "./processGroup.js";
+import { isPidAlive } from "../process/processGroup.js";
 import { formatProgress } from "./statusReport.js";
 import { RUN_POLL_INTERVAL_MS } from "./timeouts.js";
 

@@ -1,3 +1,5 @@
+import { parseJsonObject } from "./parseJsonObject.js";
+
 /**
  * What the controller records about itself and everything it started: the content of $LLMSERVE_HOME/state.json
  * and the body of the admin `GET /status`. Status values are Ray Serve's.
@@ -116,4 +118,24 @@ export interface ControllerState {
   applications: ApplicationRecord[];
   /** Unix seconds of the last write. */
   updatedAt: number;
+}
+
+/**
+ * The state in `text` (state.json or the admin GET /status body), or undefined when it is not one: a torn or
+ * foreign file reads as no state. Checks the fields every reader relies on (version, the controller's pid and
+ * ports, the applications list).
+ */
+export function parseControllerState(text: string): ControllerState | undefined {
+  const record = parseJsonObject(text);
+  if (record === undefined || record["version"] !== 1 || !Array.isArray(record["applications"])) return undefined;
+  const controller = record["controller"];
+  if (typeof controller !== "object" || controller === null) return undefined;
+  const { pid, adminPort } = controller as Record<string, unknown>;
+  if (typeof pid !== "number" || typeof adminPort !== "number") return undefined;
+  return record as unknown as ControllerState;
+}
+
+/** The state as written to state.json and answered on GET /status. */
+export function formatControllerState(state: ControllerState): string {
+  return `${JSON.stringify(state, null, 2)}\n`;
 }
