@@ -42,24 +42,32 @@ function anchor(title) {
 }
 
 function marks(entry) {
-  const target = resolve(entry);
+  const valued = (entry.anyOf ?? []).filter((branch) => branch.type !== "null");
+  const target = resolve(valued.length === 1 ? valued[0] : entry);
   const out = [];
   if (entry["x-llmserve-extension"] || target["x-llmserve-extension"]) out.push("**llmserve extension**");
   if (entry["x-ignored-locally"] || target["x-ignored-locally"]) out.push("*ignored locally*");
   return out.length > 0 ? `${out.join(", ")}. ` : "";
 }
 
+/** The `x-ray-since` annotation: `2.43+` for a release, `master` / `seen at <commit>` where no release is pinned. */
+function raySince(entry) {
+  const since = entry["x-ray-since"];
+  if (since === undefined) return entry["x-llmserve-extension"] || resolve(entry)["x-llmserve-extension"] ? "no" : "";
+  return /^\d+\.\d+/.test(since) ? `${since}+` : since;
+}
+
 function objectSection(title, node, where) {
-  const lines = [`### ${title}`, "", `${where}`, "", node.description ?? "", ""];
+  const lines = [`### ${title}`, "", `${where}`, "", marks(node) + (node.description ?? ""), ""];
   if (node.properties !== undefined) {
-    lines.push("| key | type | default | description |", "|---|---|---|---|");
+    lines.push("| key | type | default | Ray | description |", "|---|---|---|---|---|");
     const required = new Set(node.required ?? []);
     for (const [key, entry] of Object.entries(node.properties)) {
       const target = resolve(entry);
       const fallback = entry.default ?? target.default;
       const description = entry.description ?? target.description ?? "";
       lines.push(
-        `| ${code(key)}${required.has(key) ? " (required)" : ""} | ${cell(typeOf(entry))} | ${fallback === undefined ? "" : cell(code(fallback))} | ${cell(marks(entry) + description)} |`,
+        `| ${code(key)}${required.has(key) ? " (required)" : ""} | ${cell(typeOf(entry))} | ${fallback === undefined ? "" : cell(code(fallback))} | ${raySince(entry)} | ${cell(marks(entry) + description)} |`,
       );
     }
     lines.push("");
@@ -101,10 +109,16 @@ const lines = [
   "(the path is relative to the config file: point it at `schemas/llmserve.schema.json` of an llmserve install or",
   "checkout, as the files in `examples/` do with `../schemas/llmserve.schema.json`).",
   "",
+  "A file may also hold one standalone LLMConfig (the files that `llm_configs: [./model_config/x.yaml]` names, with",
+  "`model_loading_config` at the top level); `llmserve validate` checks it exactly as inside a Serve file.",
+  "",
   "*ignored locally*: a Ray or vLLM setting that llmserve accepts, with a warning, and does not use on one machine.",
   "**llmserve extension**: llmserve's own key, dropped when the file is deployed to Ray.",
   "Other vLLM engine arguments in `engine_kwargs` are accepted and ignored locally with a warning; a key vLLM does",
   "not know is an error, as in Ray.",
+  "The Ray column gives the first Ray release whose Serve LLM accepts the key (`2.43+`), or, for keys newer than any",
+  "release checked, the Ray commit they were read at (`seen at <commit>`; `master`: Ray's documentation of its master",
+  "branch); `no` marks llmserve's own keys. It is the schema's `x-ray-since` annotation.",
   "",
 ];
 for (const [title, node, where] of sections) lines.push(...objectSection(title, node, where));

@@ -1,3 +1,4 @@
+import type { ConfigFileKind } from "./detectConfigKind.js";
 import type { Diagnostic } from "./Diagnostic.js";
 import type {
   AcceleratorType,
@@ -13,13 +14,25 @@ export type ConfigTarget = "local" | "ray";
 export interface LoadConfigOptions {
   /** Defaults to `"local"`. */
   target?: ConfigTarget;
+  /**
+   * The kinds of file accepted. A standalone LLMConfig file (what `llm_configs` entries name) is checked exactly as
+   * inside a Serve file; where a whole deployment is needed it is an error. Defaults to `["serve"]`.
+   */
+  kinds?: readonly ConfigFileKind[];
+  /**
+   * How a local GGUF file that is not on this machine counts: `"error"` where the config runs here (the default),
+   * `"warning"` where the file may be meant for another machine (`validate` without `--strict`).
+   */
+  missingLocalModel?: "error" | "warning";
 }
 
 export interface ConfigLoadResult {
   /** Every problem found, errors and warnings, in file order. */
   diagnostics: Diagnostic[];
-  /** Set only when no diagnostic has severity `error`. */
+  /** Set only when no diagnostic has severity `error`. A standalone LLMConfig file resolves as one application. */
   config: ResolvedConfig | undefined;
+  /** What the file holds; absent when it could not be read, parsed or told apart. */
+  kind?: ConfigFileKind;
 }
 
 /** An autoscaling_config with every one of Ray's defaults filled in (nulls resolved). */
@@ -61,7 +74,7 @@ export interface ResolvedLlmConfig {
    * http(s) URL. Always set with target `local`; may be absent with target `ray`.
    */
   ggufSource?: string;
-  acceleratorType?: AcceleratorType;
+  acceleratorType?: NonNullable<AcceleratorType>;
   /** Serve deployment name: deployment_config.name, else `LLMServer:<model_id with / as -- and . as _>`. */
   deploymentName: string;
   /** engine_kwargs with defaults (tensor_parallel_size 1, reasoning_field "both", ...). */

@@ -27,6 +27,8 @@ export interface SchemaNode {
   $defs?: Record<string, SchemaNode>;
   "x-ignored-locally"?: boolean;
   "x-llmserve-extension"?: boolean;
+  /** The first Ray release that accepts the key (`2.43`), or `seen at <commit>` / `master` when no release is pinned. */
+  "x-ray-since"?: string;
 }
 
 /** URL of schemas/llmserve.schema.json: two levels above both src/config and dist/config. */
@@ -60,5 +62,8 @@ export function propertySchema(objectSchema: SchemaNode, key: string): SchemaNod
 
 /** True when the (resolved) schema or the property entry itself is marked ignored locally. */
 export function isIgnoredLocally(propertyEntry: SchemaNode): boolean {
-  return propertyEntry["x-ignored-locally"] === true || resolveRef(propertyEntry)["x-ignored-locally"] === true;
+  if (propertyEntry["x-ignored-locally"] === true || resolveRef(propertyEntry)["x-ignored-locally"] === true) return true;
+  // `Optional[X]` in Ray is `anyOf: [X, null]` here: the mark sits on X.
+  const valued = (propertyEntry.anyOf ?? []).filter((branch) => branch.type !== "null");
+  return valued.length === 1 && isIgnoredLocally(valued[0]!);
 }

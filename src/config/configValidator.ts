@@ -8,7 +8,7 @@ export function configValidator(): ValidateFunction {
   if (cached === undefined) {
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
     // llmserve's annotations, and VS Code's patternErrorMessage, are not validation keywords.
-    ajv.addVocabulary(["x-ignored-locally", "x-llmserve-extension", "patternErrorMessage"]);
+    ajv.addVocabulary(["x-ignored-locally", "x-llmserve-extension", "x-ray-since", "patternErrorMessage"]);
     cached = ajv.compile(configSchema());
   }
   return cached;

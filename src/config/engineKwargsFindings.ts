@@ -53,7 +53,9 @@ export function engineKwargsFindings(root: unknown, target: ConfigTarget): Findi
         ),
       );
     }
-    if (kwargs["disable_log_stats"] === true && llmConfig["log_engine_metrics"] !== false) {
+    // Ray reads log_engine_metrics as a truth value: null turns the metrics off like false.
+    const metricsOn = llmConfig["log_engine_metrics"] === undefined || llmConfig["log_engine_metrics"] === true;
+    if (kwargs["disable_log_stats"] === true && metricsOn) {
       findings.push(
         errorAt(
           [...base, "disable_log_stats"],

@@ -4,7 +4,7 @@ import type { Inclusion } from "./createLocator.js";
 import { errorAt, type Finding } from "./Finding.js";
 import { formatConfigPath } from "./formatConfigPath.js";
 import { parseYamlWithPositions } from "./parseYamlWithPositions.js";
-import { readConfigText } from "./readConfigText.js";
+import { readConfigText, type ReadConfigTextResult } from "./readConfigText.js";
 import type { SourceDocument } from "./SourceDocument.js";
 import { applicationsOf, recordAt } from "./walkConfig.js";
 
@@ -32,13 +32,12 @@ export async function inlineLlmConfigFiles(main: SourceDocument): Promise<Inline
       const entry: unknown = list[index];
       if (typeof entry !== "string" || entry === "") continue;
       const entrySegments = [...segments, "args", "llm_configs", index];
-      const absolutePath = resolve(dirname(main.absolutePath), entry);
-      const file = isAbsolute(entry) ? entry : join(dirname(main.file), entry);
-      const read = await readConfigText(absolutePath);
+      const found = await readIncluded(main, entry);
+      const { read, absolutePath, file } = found;
       if (!read.ok) {
         const message =
           read.message === "no such file"
-            ? `llm_config file '${entry}' does not exist (looked at ${absolutePath})`
+            ? `llm_config file '${entry}' does not exist (looked at ${found.lookedAt.join(" and ")})`
             : `llm_config file '${entry}' ${read.message}`;
         if (read.line === 1 && read.column === 1) result.findings.push(errorAt(entrySegments, message));
         else
@@ -66,6 +65,35 @@ export async function inlineLlmConfigFiles(main: SourceDocument): Promise<Inline
     }
   }
   return result;
+}
+
+interface IncludedRead {
+  read: ReadConfigTextResult;
+  absolutePath: string;
+  /** The path shown in diagnostics. */
+  file: string;
+  lookedAt: string[];
+}
+
+/**
+ * Reads an llm_configs path relative to the file that names it; when it is not there, relative to the working
+ * directory, which is where Ray's `serve run` resolves it (Ray's release tests name `./configs/model_config/...`
+ * from the directory they run in).
+ */
+async function readIncluded(main: SourceDocument, entry: string): Promise<IncludedRead> {
+  const besideFile = resolve(dirname(main.absolutePath), entry);
+  const shownBesideFile = isAbsolute(entry) ? entry : join(dirname(main.file), entry);
+  const first: IncludedRead = {
+    read: await readConfigText(besideFile),
+    absolutePath: besideFile,
+    file: shownBesideFile,
+    lookedAt: [besideFile],
+  };
+  const inWorkingDir = resolve(entry);
+  if (first.read.ok || first.read.message !== "no such file" || inWorkingDir === besideFile) return first;
+  const second = await readConfigText(inWorkingDir);
+  if (!second.ok && second.message === "no such file") return { ...first, lookedAt: [besideFile, inWorkingDir] };
+  return { read: second, absolutePath: inWorkingDir, file: entry, lookedAt: [besideFile, inWorkingDir] };
 }
 
 function diagnostic(file: string, line: number, column: number, path: string, message: string): Diagnostic {

@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { Diagnostic } from "./Diagnostic.js";
 import { applyDefaults } from "./applyDefaults.js";
 import { createLocator, type Locator } from "./createLocator.js";
+import { detectConfigKind, type ConfigFileKind } from "./detectConfigKind.js";
 import { engineKwargsFindings } from "./engineKwargsFindings.js";
-import type { Finding } from "./Finding.js";
+import { errorAt, type Finding } from "./Finding.js";
 import { formatConfigPath } from "./formatConfigPath.js";
 import type { LlmServeConfigFile } from "./generated/schemaTypes.js";
 import { ignoredKeyFindings } from "./ignoredKeyFindings.js";
-import { inlineLlmConfigFiles } from "./inlineLlmConfigFiles.js";
+import { inlineLlmConfigFiles, type InlineResult } from "./inlineLlmConfigFiles.js";
 import { localEngineFindings } from "./localEngineFindings.js";
 import { modelSourceFindings } from "./modelSourceFindings.js";
 import { parseYamlWithPositions } from "./parseYamlWithPositions.js";
@@ -16,11 +17,15 @@ import { rayTargetFindings } from "./rayTargetFindings.js";
 import { readConfigText } from "./readConfigText.js";
 import { replicaFindings } from "./replicaFindings.js";
 import type { ConfigLoadResult, ConfigTarget, LoadConfigOptions } from "./ResolvedConfig.js";
+import type { SourceDocument } from "./SourceDocument.js";
 import { resolveConfig } from "./resolveConfig.js";
 import { schemaFindings } from "./schemaFindings.js";
 import { uniquenessFindings } from "./uniquenessFindings.js";
 
-const ROOT_WHAT = "a mapping with an 'applications' list";
+const ROOT_WHAT = "a mapping with an 'applications' list (or one LLMConfig, with 'model_loading_config')";
+
+/** Where a standalone LLMConfig file sits in the Serve config it is checked as: the first model of one application. */
+const STANDALONE_LLM_CONFIG_AT = ["applications", 0, "args", "llm_configs", 0] as const;
 
 /**
  * Reads, parses, validates and resolves an llmserve config file. Never throws for anything in the file: every
@@ -57,24 +62,34 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
     );
   }
   const main = parsed.source;
-  const inlined = await inlineLlmConfigFiles(main);
+  const decision = detectConfigKind(main.value);
+  if (decision.kind === "ambiguous") {
+    const at = decision.key === undefined ? [] : [decision.key];
+    return failed([toDiagnostic(errorAt(at, decision.message, "key"), createLocator(main, []), 0)]);
+  }
+  const kind = decision.kind;
+  const accepted = options.kinds ?? ["serve"];
+  if (!accepted.includes(kind)) return failed([kindNotAccepted(path)]);
+  const inlined = kind === "serve" ? await inlineLlmConfigFiles(main) : standaloneLlmConfig(main);
   const locator = createLocator(main, inlined.inclusions);
   const value = inlined.value;
+  const pathPrefixLength = kind === "serve" ? 0 : STANDALONE_LLM_CONFIG_AT.length;
+  const missingLocalModel = options.missingLocalModel ?? "error";
 
   const findings: Finding[] = [
     ...inlined.findings,
-    ...schemaFindings(value),
+    ...schemaFindings(value, target),
     ...uniquenessFindings(value),
     ...replicaFindings(value),
     ...engineKwargsFindings(value, target),
-    ...modelSourceFindings(value, target, (segments) => locator.baseDirOf(segments)),
+    ...modelSourceFindings(value, target, (segments) => locator.baseDirOf(segments), missingLocalModel),
     ...(target === "local" ? [...ignoredKeyFindings(value), ...localEngineFindings(value)] : rayTargetFindings(value)),
   ];
   const diagnostics = sortDiagnostics(
-    dedupe([...inlined.diagnostics, ...findings.map((finding) => toDiagnostic(finding, locator))]),
+    dedupe([...inlined.diagnostics, ...findings.map((finding) => toDiagnostic(finding, locator, pathPrefixLength))]),
     locator,
   );
-  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics, config: undefined };
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics, config: undefined, kind };
 
   const hash = createHash("sha256").update(main.bytes);
   for (const inclusion of inlined.inclusions)
@@ -87,14 +102,34 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
     sourceHash: hash.digest("hex"),
     baseDirOf: (segments) => locator.baseDirOf(segments),
   });
-  return { diagnostics, config };
+  return { diagnostics, config, kind };
 }
 
 function failed(diagnostics: Diagnostic[]): ConfigLoadResult {
   return { diagnostics, config: undefined };
 }
 
-function toDiagnostic(finding: Finding, locator: Locator): Diagnostic {
+/** A standalone LLMConfig file, checked as the only model of a Serve file so that every rule applies to it as is. */
+function standaloneLlmConfig(main: SourceDocument): InlineResult {
+  const value = { applications: [{ args: { llm_configs: [structuredClone(main.value)] } }] };
+  return { value, inclusions: [{ segments: STANDALONE_LLM_CONFIG_AT, source: main }], findings: [], diagnostics: [] };
+}
+
+function kindNotAccepted(file: string): Diagnostic {
+  return {
+    file,
+    line: 1,
+    column: 1,
+    severity: "error",
+    path: "",
+    message:
+      "this is a standalone LLMConfig file, not a Serve config file (which has 'applications' at the top level): " +
+      `name it in an application's llm_configs (llm_configs: [./${basename(file)}]) and use that Serve file here`,
+  };
+}
+
+/** `pathPrefixLength` leading segments are left out of the shown path (the wrapper of a standalone LLMConfig). */
+function toDiagnostic(finding: Finding, locator: Locator, pathPrefixLength: number): Diagnostic {
   const position = locator.locate(
     finding.positionAt ?? finding.segments,
     finding.positionAt !== undefined ? "key" : finding.at,
@@ -110,7 +145,7 @@ function toDiagnostic(finding: Finding, locator: Locator): Diagnostic {
     line: position.line,
     column: position.column,
     severity: finding.severity,
-    path: formatConfigPath(finding.segments),
+    path: formatConfigPath(finding.segments.slice(pathPrefixLength)),
     message,
   };
 }

@@ -19,6 +19,8 @@ export const MISPLACED_KEY_HINTS: Readonly<Record<string, Readonly<Record<string
     model_loading_config: "'model_loading_config' belongs to an entry of 'args.llm_configs'",
   },
   LlmConfig: {
+    applications:
+      "'applications' belongs to a Serve config file; an llm_configs entry names a file that holds one LLMConfig (model_loading_config, engine_kwargs, ...)",
     model_id: "'model_id' belongs under 'model_loading_config'",
     model_source: "'model_source' belongs under 'model_loading_config'",
     gguf_source: "'gguf_source' belongs under 'model_loading_config'",

@@ -14,6 +14,7 @@ export function modelSourceFindings(
   root: unknown,
   target: ConfigTarget,
   baseDirOf: (segments: readonly PathSegment[]) => string,
+  missingLocalModel: "error" | "warning" = "error",
 ): Finding[] {
   const findings: Finding[] = [];
   for (const { llmConfig, llmSegments } of llmConfigsOf(root)) {
@@ -30,10 +31,10 @@ export function modelSourceFindings(
 
     if (typeof gguf === "string") {
       const kind = classifyModelSource(gguf, baseDir);
-      findings.push(...ggufFindings(kind, [...base, "gguf_source"], target, "gguf_source"));
+      findings.push(...ggufFindings(kind, [...base, "gguf_source"], target, "gguf_source", missingLocalModel));
     } else if (target === "local") {
       if (sourceKind !== undefined && ggufFormOf(sourceKind) !== undefined) {
-        findings.push(...ggufFindings(sourceKind, [...base, sourceKey], target, sourceKey));
+        findings.push(...ggufFindings(sourceKind, [...base, sourceKey], target, sourceKey, missingLocalModel));
       } else if (typeof rawSource === "object" && rawSource !== null) {
         findings.push(
           errorAt(
@@ -62,10 +63,26 @@ export function modelSourceFindings(
   return findings;
 }
 
-function ggufFindings(kind: ModelSourceKind, segments: PathSegment[], target: ConfigTarget, key: string): Finding[] {
+function ggufFindings(
+  kind: ModelSourceKind,
+  segments: PathSegment[],
+  target: ConfigTarget,
+  key: string,
+  missingLocalModel: "error" | "warning",
+): Finding[] {
   switch (kind.kind) {
     case "gguf-path":
-      if (target === "local" && !isFile(kind.path)) return [errorAt(segments, `GGUF file not found: ${kind.path}`)];
+      if (target === "local" && !isFile(kind.path)) {
+        return missingLocalModel === "error"
+          ? [errorAt(segments, `GGUF file not found: looked at ${kind.path}`)]
+          : [
+              warningAt(
+                segments,
+                `GGUF file not found on this machine (looked at ${kind.path}); \`llmserve run\` needs it at that path`,
+                "value",
+              ),
+            ];
+      }
       return [];
     case "hf-gguf":
       return [];

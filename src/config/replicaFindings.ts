@@ -5,17 +5,27 @@ const DEFAULT_MIN_REPLICAS = 1;
 const DEFAULT_MAX_REPLICAS = 1;
 
 /**
- * Replica-count rules the schema cannot express: num_replicas excludes autoscaling_config, and
- * min_replicas <= initial_replicas <= max_replicas (with Ray's defaults for the ones not written).
+ * Replica-count rules the schema cannot express: num_replicas excludes autoscaling_config,
+ * min_replicas <= initial_replicas <= max_replicas (with Ray's defaults for the ones not written), and the router's
+ * replica count under its current name.
  */
 export function replicaFindings(root: unknown): Finding[] {
   const findings: Finding[] = [];
   for (const { llmConfig, llmSegments } of llmConfigsOf(root)) {
+    if (recordAt(llmConfig, "experimental_configs")?.["num_router_replicas"] !== undefined) {
+      findings.push(
+        errorAt(
+          [...llmSegments, "experimental_configs", "num_router_replicas"],
+          "'num_router_replicas' was renamed 'num_ingress_replicas' (Ray refuses the old name)",
+          "key",
+        ),
+      );
+    }
     const deployment = recordAt(llmConfig, "deployment_config");
     if (deployment === undefined) continue;
     const base = [...llmSegments, "deployment_config"];
     const autoscaling = recordAt(deployment, "autoscaling_config");
-    if (deployment["num_replicas"] !== undefined && deployment["autoscaling_config"] !== undefined) {
+    if (deployment["num_replicas"] != null && deployment["autoscaling_config"] != null) {
       findings.push(
         errorAt(
           [...base, "num_replicas"],
@@ -47,7 +57,7 @@ function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string
   const maxSet = autoscaling["max_replicas"] !== undefined;
   const min = minSet ? autoscaling["min_replicas"] : DEFAULT_MIN_REPLICAS;
   const max = maxSet ? autoscaling["max_replicas"] : DEFAULT_MAX_REPLICAS;
-  const initial = autoscaling["initial_replicas"];
+  const initial = autoscaling["initial_replicas"] ?? undefined;
   // Out-of-range counts are reported by the schema; comparing them as well would only add noise.
   if (!isCount(min, 0) || !isCount(max, 1) || (initial !== undefined && !isCount(initial, 0))) return findings;
   const shown = (value: number, set: boolean) => (set ? `${value}` : `${value}, the default`);

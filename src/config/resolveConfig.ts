@@ -92,7 +92,7 @@ function resolveLlmConfig(
     modelId: loading.model_id,
     modelSource,
     ...(ggufSource !== undefined ? { ggufSource } : {}),
-    ...(raw.accelerator_type !== undefined ? { acceleratorType: normalizeAccelerator(raw.accelerator_type) } : {}),
+    ...(raw.accelerator_type != null ? { acceleratorType: normalizeAccelerator(raw.accelerator_type) } : {}),
     deploymentName: deploymentConfig.name ?? `LLMServer:${loading.model_id.replace(/\//g, "--").replace(/\./g, "_")}`,
     engineKwargs,
     deploymentConfig,
@@ -127,7 +127,7 @@ export function resolveAutoscaling(deployment: DeploymentConfig): ResolvedAutosc
 }
 
 /** Ray normalises the input alias A10 to A10G. */
-function normalizeAccelerator(type: AcceleratorType): AcceleratorType {
+function normalizeAccelerator(type: NonNullable<AcceleratorType>): NonNullable<AcceleratorType> {
   return type === "A10" ? "A10G" : type;
 }
 

@@ -1,19 +1,25 @@
 import type { ErrorObject } from "ajv";
-import { resolveRef, type SchemaNode } from "./configSchema.js";
+import { propertySchema, resolveRef, type SchemaNode } from "./configSchema.js";
 import { configValidator } from "./configValidator.js";
 import { describeSchema, describeTypes, describeValue, listValues, schemaAllowsTypeOf } from "./describeValue.js";
 import { didYouMean } from "./didYouMean.js";
 import { errorAt, type Finding, type PathSegment } from "./Finding.js";
 import { MISPLACED_KEY_HINTS } from "./misplacedKeyHints.js";
 import { ownValue } from "./ownValue.js";
+import type { ConfigTarget } from "./ResolvedConfig.js";
 
-/** Validates the whole config against the schema and turns ajv's errors into human messages. */
-export function schemaFindings(value: unknown): Finding[] {
+const LOCAL_ONLY_ACCELERATORS = "#/$defs/LocalAcceleratorType";
+
+/**
+ * Validates the whole config against the schema and turns ajv's errors into human messages. With target `ray` the
+ * allowed values leave out llmserve-only ones (Ray refuses them).
+ */
+export function schemaFindings(value: unknown, target: ConfigTarget = "local"): Finding[] {
   const validate = configValidator();
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
   const kept = dropBranchNoise(errors);
-  return kept.map((error) => toFinding(error, value));
+  return kept.map((error) => toFinding(error, value, target));
 }
 
 /**
@@ -47,7 +53,7 @@ function isContainerKeyword(keyword: string): boolean {
   return keyword === "required" || keyword === "additionalProperties";
 }
 
-function toFinding(error: ErrorObject, root: unknown): Finding {
+function toFinding(error: ErrorObject, root: unknown, target: ConfigTarget): Finding {
   const segments = instanceSegments(error.instancePath, root);
   const name = displayName(segments);
   const got = describeValue(error.data);
@@ -69,6 +75,7 @@ function toFinding(error: ErrorObject, root: unknown): Finding {
       );
     case "enum": {
       const allowed = (params["allowedValues"] as unknown[]) ?? [];
+      if (segments.at(-1) === "import_path") return errorAt(segments, importPathMessage(name, got));
       return errorAt(
         segments,
         `${name} must be one of ${listValues(allowed)} (got ${got})${suggestion(error.data, allowed)}`,
@@ -84,7 +91,9 @@ function toFinding(error: ErrorObject, root: unknown): Finding {
           `each llm_configs entry must be an LLMConfig mapping or the path of a YAML file holding one (got ${got})`,
         );
       }
-      const branches = (error.schema as SchemaNode[] | undefined) ?? [];
+      const branches = ((error.schema as SchemaNode[] | undefined) ?? []).filter(
+        (branch) => target === "local" || branch.$ref !== LOCAL_ONLY_ACCELERATORS,
+      );
       const allowedValues = branches.flatMap((b) => resolveRef(b).enum ?? []);
       return errorAt(
         segments,
@@ -133,17 +142,31 @@ function suggestion(value: unknown, allowed: readonly unknown[]): string {
   return guess === undefined ? "" : `; did you mean '${guess}'?`;
 }
 
+/** `one of a, b, c` when every branch is a list of values (`... or null` when one branch is null alone). */
 function anyOfWords(branches: readonly SchemaNode[]): string {
-  const enums = branches.map((b) => resolveRef(b)).filter((b) => b.enum !== undefined);
-  if (enums.length === branches.length) return `one of ${listValues(enums.flatMap((b) => b.enum ?? []))}`;
+  const resolved = branches.map((b) => resolveRef(b));
+  const valued = resolved.filter((b) => b.type !== "null");
+  const enums = valued.filter((b) => b.enum !== undefined);
+  if (enums.length === valued.length) {
+    const orNull = valued.length < resolved.length ? " or null" : "";
+    return `one of ${listValues(enums.flatMap((b) => b.enum ?? []))}${orNull}`;
+  }
   return branches.map(describeSchema).join(" or ");
 }
 
 function constMessage(name: string, allowed: unknown, got: string): string {
-  if (allowed === "ray.serve.llm:build_openai_app") {
-    return `${name} must be 'ray.serve.llm:build_openai_app' (got ${got}); llmserve serves Ray Serve LLM's OpenAI application only`;
-  }
   return `${name} must be ${describeValue(allowed)} (got ${got})`;
+}
+
+function importPathDefault(): unknown {
+  return propertySchema({ $ref: "#/$defs/Application" }, "import_path")?.default;
+}
+
+function importPathMessage(name: string, got: string): string {
+  return (
+    `${name} must be '${String(importPathDefault())}' (got ${got}); llmserve checks and serves Ray Serve LLM's OpenAI ` +
+    "application only, not other builders such as prefill-decode disaggregation"
+  );
 }
 
 /** ajv's JSON pointer as path segments; array indexes become numbers. */

@@ -132,6 +132,7 @@ export const VLLM_ENGINE_ARG_NAMES: readonly string[] = [
   "cuda_graph_sizes",
   // Multimodal
   "limit_mm_per_prompt",
+  "language_model_only",
   "interleave_mm_strings",
   "media_io_kwargs",
   "mm_processor_kwargs",

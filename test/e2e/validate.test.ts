@@ -1,7 +1,9 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { createTempHome, runCli } from "../helpers/cli.js";
+import { createTempHome, REPO_ROOT, runCli } from "../helpers/cli.js";
 import { seededRandom } from "../models/seededRandom.js";
 import { mutateBytes, mutateStructure } from "../unit/config/fuzzLoadConfigFile.js";
 
@@ -154,6 +156,91 @@ describe("llmserve validate", () => {
       const result = await runCli(["validate", file], { home: home.path });
       expect([0, 1], file).toContain(result.exitCode);
       expectNoStackTrace(`${result.stdout}${result.stderr}`);
+    }
+  });
+
+  it("should validate every file under examples/ on a fresh clone, before `npm run demo` wrote its model", async () => {
+    const clone = mkdtempSync(join(tmpdir(), "llmserve-fresh-clone-"));
+    try {
+      const tracked = await execa("git", ["ls-files", "-z", "examples"], { cwd: REPO_ROOT });
+      for (const file of tracked.stdout.split("\0").filter((f) => f !== "")) {
+        mkdirSync(dirname(join(clone, file)), { recursive: true });
+        copyFileSync(join(REPO_ROOT, file), join(clone, file));
+      }
+      const examples = readdirSync(join(clone, "examples")).filter((f) => f.endsWith(".yaml"));
+      expect(examples.length).toBeGreaterThanOrEqual(5);
+      expect(existsSync(join(clone, "examples", "models", "scripted-reasoning.gguf"))).toBe(false);
+      for (const target of ["local", "ray"]) {
+        const result = await runCli(["validate", "--target", target, ...examples], {
+          home: home.path,
+          cwd: join(clone, "examples"),
+        });
+        expect(result.exitCode).toBe(0);
+      }
+      const local = await runCli(["validate", "demo-scripted.yaml"], { home: home.path, cwd: join(clone, "examples") });
+      const missing = join(clone, "examples", "models", "scripted-reasoning.gguf");
+      expect(local.stdout).toBe(
+        `demo-scripted.yaml:14:27: warning: GGUF file not found on this machine (looked at ${missing}); ` +
+          "`llmserve run` needs it at that path (at applications[0].args.llm_configs[0].model_loading_config.model_source)\n" +
+          "demo-scripted.yaml: valid (1 warning)",
+      );
+      const strict = await runCli(["validate", "--strict", "demo-scripted.yaml"], {
+        home: home.path,
+        cwd: join(clone, "examples"),
+      });
+      expect(strict.exitCode).toBe(1);
+      expect(strict.stdout).toContain(`demo-scripted.yaml:14:27: error: GGUF file not found: looked at ${missing}`);
+      const run = await runCli(["run", "--non-blocking", "demo-scripted.yaml"], {
+        home: home.path,
+        cwd: join(clone, "examples"),
+      });
+      expect(run.exitCode).not.toBe(0);
+      expect(run.stderr).toContain(`demo-scripted.yaml:14:27: error: GGUF file not found: looked at ${missing}`);
+      expect(run.stderr).toContain("nothing was started");
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it("should count warnings as errors with --strict", async () => {
+    const file = "test/fixtures/config/warnings/plain-http-download.yaml";
+    const result = await runCli(["validate", "--strict", file], { home: home.path });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(`${file}:6:27: error: model_source downloads over plain http`);
+    expect(result.stdout).toContain(`${file}: invalid (1 error)`);
+  });
+
+  it("should validate a standalone LLMConfig file as one, and say what an ambiguous file lacks", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "llmserve-llm-config-"));
+    try {
+      writeFileSync(
+        join(dir, "llama.yaml"),
+        "model_loading_config:\n  model_id: llama\n  model_source: meta-llama/Llama-3.1-8B-Instruct\n" +
+          "accelerator_type: null\nengine_kwargs:\n  tensor_parallel_size: 0\n",
+      );
+      writeFileSync(join(dir, "both.yaml"), "applications: []\nmodel_loading_config: {model_id: x}\n");
+      writeFileSync(join(dir, "neither.yaml"), "models:\n  - llama\n");
+      const result = await runCli(["validate", "--target", "ray", "llama.yaml", "both.yaml", "neither.yaml"], {
+        home: home.path,
+        cwd: dir,
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toBe(
+        [
+          "llama.yaml:6:25: error: tensor_parallel_size must be >= 1 (got 0) (at engine_kwargs.tensor_parallel_size)",
+          "llama.yaml: invalid (1 error)",
+          "both.yaml:2:1: error: this file has both 'applications' (a Serve config file) and 'model_loading_config' " +
+            "(a standalone LLMConfig file); a file is one or the other: move the model into an application's " +
+            "args.llm_configs (at model_loading_config)",
+          "both.yaml: invalid (1 error)",
+          "neither.yaml:1:1: error: cannot tell what this file is: a Serve config file has 'applications' at the top " +
+            "level, a standalone LLMConfig file has 'model_loading_config', and this one has neither (top-level keys: " +
+            "models) (at models)",
+          "neither.yaml: invalid (1 error)",
+        ].join("\n"),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

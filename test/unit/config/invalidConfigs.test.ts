@@ -34,7 +34,7 @@ const INVALID: Record<string, Expected[]> = {
       at: "7:29",
       severity: "error",
       path: "applications[0].args.llm_configs[0].accelerator_type",
-      message: "accelerator_type must be one of <accelerators> (got 'A100-40GB'); did you mean 'A100-40G'?",
+      message: "accelerator_type must be one of <accelerators> or null (got 'A100-40GB'); did you mean 'A100-40G'?",
     },
   ],
   "api-key-env-not-a-name.yaml": [
@@ -191,7 +191,7 @@ const INVALID: Record<string, Expected[]> = {
       at: "6:26",
       severity: "error",
       path: "applications[0].args.llm_configs[0].model_loading_config.gguf_source",
-      message: "GGUF file not found: <dir>/models/missing.gguf",
+      message: "GGUF file not found: looked at <dir>/models/missing.gguf",
     },
   ],
   "gguf-repo-without-hf-prefix.yaml": [
@@ -237,7 +237,7 @@ const INVALID: Record<string, Expected[]> = {
       severity: "error",
       path: "applications[0].import_path",
       message:
-        "import_path must be 'ray.serve.llm:build_openai_app' (got 'my_module:app'); llmserve serves Ray Serve LLM's OpenAI application only",
+        "import_path must be 'ray.serve.llm:build_openai_app' (got 'my_module:app'); llmserve checks and serves Ray Serve LLM's OpenAI application only, not other builders such as prefill-decode disaggregation",
     },
   ],
   "initial-replicas-above-max.yaml": [
@@ -278,7 +278,8 @@ const INVALID: Record<string, Expected[]> = {
       at: "4:11",
       severity: "error",
       path: "applications[0].args.llm_configs[0]",
-      message: "llm_config file 'models/not-there.yaml' does not exist (looked at <dir>/models/not-there.yaml)",
+      message:
+        "llm_config file 'models/not-there.yaml' does not exist (looked at <dir>/models/not-there.yaml and <cwd>/models/not-there.yaml)",
     },
   ],
   "llm-config-not-mapping-or-path.yaml": [
@@ -299,6 +300,12 @@ const INVALID: Record<string, Expected[]> = {
   ],
   "llm-engine-other.yaml": [
     {
+      at: "7:11",
+      severity: "warning",
+      path: "applications[0].args.llm_configs[0].llm_engine",
+      message: "'llm_engine' is a Ray setting that llmserve does not use on one machine; ignored locally",
+    },
+    {
       at: "7:23",
       severity: "error",
       path: "applications[0].args.llm_configs[0].llm_engine",
@@ -306,6 +313,12 @@ const INVALID: Record<string, Expected[]> = {
     },
   ],
   "log-level-unknown.yaml": [
+    {
+      at: "7:1",
+      severity: "warning",
+      path: "logging_config",
+      message: "'logging_config' is a Ray setting that llmserve does not use on one machine; ignored locally",
+    },
     {
       at: "8:14",
       severity: "error",
@@ -451,7 +464,7 @@ const INVALID: Record<string, Expected[]> = {
       at: "8:27",
       severity: "error",
       path: "applications[0].args.llm_configs[0].deployment_config.num_replicas",
-      message: "num_replicas must be an integer >= 1 or 'auto' (got 'autoo')",
+      message: "num_replicas must be an integer >= 1 or 'auto' or null (got 'autoo')",
     },
   ],
   "num-replicas-with-autoscaling.yaml": [
@@ -468,7 +481,7 @@ const INVALID: Record<string, Expected[]> = {
       at: "8:27",
       severity: "error",
       path: "applications[0].args.llm_configs[0].deployment_config.num_replicas",
-      message: "num_replicas must be an integer >= 1 or 'auto' (got 0)",
+      message: "num_replicas must be an integer >= 1 or 'auto' or null (got 0)",
     },
   ],
   "port-not-a-number.yaml": [
@@ -591,7 +604,7 @@ const INVALID: Record<string, Expected[]> = {
       at: "1:1",
       severity: "error",
       path: "",
-      message: "the file is empty; expected a mapping with an 'applications' list",
+      message: "the file is empty; expected <serve-or-llm-config>",
     },
   ],
   "yaml-duplicate-key.yaml": [{ at: "6:13", severity: "error", path: "", message: "duplicate key 'model_id'" }],
@@ -600,7 +613,7 @@ const INVALID: Record<string, Expected[]> = {
       at: "1:1",
       severity: "error",
       path: "",
-      message: "the file is empty; expected a mapping with an 'applications' list",
+      message: "the file is empty; expected <serve-or-llm-config>",
     },
   ],
   "yaml-root-is-list.yaml": [
@@ -608,7 +621,7 @@ const INVALID: Record<string, Expected[]> = {
       at: "1:1",
       severity: "error",
       path: "",
-      message: "the top level must be a mapping with an 'applications' list (got a list)",
+      message: "the top level must be <serve-or-llm-config> (got a list)",
     },
   ],
   "yaml-root-is-scalar.yaml": [
@@ -616,7 +629,7 @@ const INVALID: Record<string, Expected[]> = {
       at: "1:1",
       severity: "error",
       path: "",
-      message: "the top level must be a mapping with an 'applications' list (got a string)",
+      message: "the top level must be <serve-or-llm-config> (got a string)",
     },
   ],
   "yaml-tab-indent.yaml": [
@@ -730,6 +743,8 @@ function expand(message: string, dir: string): string {
     .replaceAll("<reasoning-parsers>", REASONING_PARSERS)
     .replaceAll("<tool-parsers>", TOOL_PARSERS)
     .replaceAll("<accelerators>", ACCELERATORS)
+    .replaceAll("<serve-or-llm-config>", "a mapping with an 'applications' list (or one LLMConfig, with 'model_loading_config')")
+    .replaceAll("<cwd>", process.cwd())
     .replaceAll("<dir>", dir);
 }
 

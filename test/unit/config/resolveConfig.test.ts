@@ -37,7 +37,6 @@ describe("loadConfigFile defaults and resolution", () => {
         tensor_parallel_size: 1,
         pipeline_parallel_size: 1,
         reasoning_field: "both",
-        enable_prefix_caching: true,
       },
       deploymentConfig: {
         max_queued_requests: -1,

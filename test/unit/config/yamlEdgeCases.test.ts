@@ -87,12 +87,12 @@ describe("loadConfigFile on YAML edge cases", () => {
 
   it("should read YAML 1.1 booleans as Ray's PyYAML does, but not y and n", async () => {
     const path = write(
-      `${MODEL_APP}          engine_kwargs: {enable_prefix_caching: no, default_chat_template_kwargs: {y: 1, n: on, enable_thinking: off}}\n`,
+      `${MODEL_APP}          engine_kwargs: {enable_auto_tool_choice: no, default_chat_template_kwargs: {y: 1, n: on, enable_thinking: off}}\n`,
     );
     const { config, diagnostics } = await loadConfigFile(path);
     expect(diagnostics).toEqual([]);
     const kwargs = config?.applications[0]?.llmConfigs[0]?.engineKwargs;
-    expect(kwargs?.enable_prefix_caching).toBe(false);
+    expect(kwargs?.enable_auto_tool_choice).toBe(false);
     expect(kwargs?.default_chat_template_kwargs).toEqual({ y: 1, n: true, enable_thinking: false });
   });
 

@@ -40,6 +40,29 @@ describe("translateForRay on Ray's documented LLM config files", () => {
   });
 });
 
+describe("translateForRay on the corpus of real Ray Serve files", () => {
+  const corpus = join(REPO_ROOT, "test", "fixtures", "ray", "corpus");
+  // Ray's release tests name their model files from the directory they run in; so does this test.
+  const serveFiles = [
+    ...["docs", "unit/kv", "unit/builders"].flatMap((dir) => yamlIn(join(corpus, dir)).map((name) => ({ cwd: corpus, path: join(dir, name) }))),
+    ...yamlIn(join(corpus, "release", "configs")).map((name) => ({ cwd: join(corpus, "release"), path: join("configs", name) })),
+  ];
+
+  it.each(serveFiles.map((f) => [f.path, f] as const))("should send %s to Ray as Ray's own file, paths inlined", async (_name, file) => {
+    const previous = process.cwd();
+    process.chdir(file.cwd);
+    try {
+      const raw = await readConfigForRay(file.path);
+      const { config, droppedPaths } = translateForRay(raw);
+      expect(config).toEqual(raw);
+      expect(droppedPaths).toEqual([]);
+      expect(rayServeConfigErrors(config)).toEqual([]);
+    } finally {
+      process.chdir(previous);
+    }
+  });
+});
+
 describe("translateForRay on the examples", () => {
   it.each(yamlIn(EXAMPLES))("should turn examples/%s into a config Ray's schema accepts, without llmserve's keys", async (name) => {
     const { config } = translateForRay(await readConfigForRay(join(EXAMPLES, name)));
