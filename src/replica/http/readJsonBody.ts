@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES } from "../../protocol/httpContract.js";
+import { parseJsonKeepingFloats } from "../prompt/parseJsonKeepingFloats.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 
 /** How much of an oversized body is drained so that the client can read the 413. */
@@ -23,7 +24,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_REQUEST_
   if (text.trim() === "") throw new OpenAIHttpError(400, "the request body is empty; expected a JSON object", { code: "invalid_json" });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonKeepingFloats(text);
   } catch (error) {
     throw new OpenAIHttpError(400, `the request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
       code: "invalid_json",
