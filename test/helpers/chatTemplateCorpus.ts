@@ -10,6 +10,8 @@ export interface CorpusTemplate {
   readonly template: string;
   readonly bosToken: string;
   readonly eosToken: string;
+  /** The model's special tokens (BOS and EOS among them), for a generated GGUF's vocabulary. */
+  readonly specialTokens: readonly string[];
 }
 
 export interface CorpusConversation {
@@ -32,13 +34,14 @@ export function loadChatTemplateCorpus(): {
   conversations: CorpusConversation[];
   golden: (template: string, conversation: string) => { prompt?: string; error?: string };
 } {
-  const specs = JSON.parse(readFileSync(`${DIR}templates.json`, "utf8")) as Record<string, { file: string; source: string; bos_token: string; eos_token: string }>;
+  const specs = JSON.parse(readFileSync(`${DIR}templates.json`, "utf8")) as Record<string, { file: string; source: string; bos_token: string; eos_token: string; special_tokens: string[] }>;
   const templates = Object.entries(specs).map(([name, spec]) => ({
     name,
     source: spec.source,
     template: readFileSync(`${DIR}${spec.file}`, "utf8"),
     bosToken: spec.bos_token,
     eosToken: spec.eos_token,
+    specialTokens: spec.special_tokens,
   }));
   const conversationsText = readFileSync(`${DIR}conversations.json`, "utf8");
   const parsed = parseJsonKeepingFloats(conversationsText) as Record<string, Record<string, unknown>>;
