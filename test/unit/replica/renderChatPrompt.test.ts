@@ -50,8 +50,8 @@ describe("renderChatPrompt value semantics (Python's)", () => {
   });
 
   it("should give Python's text for | string and ~ on mappings, lists, booleans and none", () => {
-    const template = "{{ {'a': 1, 'b': [true, none, 'x']} | string }}|{{ 'n=' ~ none ~ ' ' ~ {'k': 1.0} }}|{{ [1, 'it\\'s'] }}";
-    expect(render(template, `{${user}}`)).toBe(`{'a': 1, 'b': [True, None, 'x']}|n=None {'k': 1.0}|[1, "it's"]`);
+    const template = "{{ {'a': 1, 'b': [true, none, 'x']} | string }}|{{ 'n=' ~ none ~ ' ' ~ {'k': 1.0} }}|{{ [1, 'it\\'s'] }}|{{ ['a', 2.0] }}";
+    expect(render(template, `{${user}}`)).toBe(`{'a': 1, 'b': [True, None, 'x']}|n=None {'k': 1.0}|[1, "it's"]|['a', 2.0]`);
   });
 
   it("should accept integer keys in dict literals and look them up", () => {
