@@ -10,14 +10,28 @@ const WRITTEN_AS_FLOAT = new WeakMap<object, Set<string>>();
 export function parseJsonKeepingFloats(text: string): unknown {
   const marker = `\u0000${randomBytes(6).toString("hex")}:`;
   const { text: marked, found } = markWholeFloats(text, marker);
-  if (!found) return JSON.parse(text) as unknown;
-  return JSON.parse(marked, function revive(this: object, key: string, value: unknown) {
-    if (typeof value !== "string" || !value.startsWith(marker)) return value;
-    const floats = WRITTEN_AS_FLOAT.get(this) ?? new Set<string>();
-    floats.add(key);
-    WRITTEN_AS_FLOAT.set(this, floats);
-    return Number(value.slice(marker.length));
-  }) as unknown;
+  const value = JSON.parse(marked) as unknown;
+  return found ? unmark(value, marker) : value;
+}
+
+/** Turns the marked strings back into numbers, remembering where they were (faster than a JSON.parse reviver). */
+function unmark(value: unknown, marker: string): unknown {
+  if (typeof value === "string") return value.startsWith(marker) ? Number(value.slice(marker.length)) : value;
+  if (typeof value !== "object" || value === null) return value;
+  const container = value as Record<string, unknown>;
+  for (const key of Object.keys(container)) {
+    const item = container[key];
+    if (typeof item === "string") {
+      if (!item.startsWith(marker)) continue;
+      container[key] = Number(item.slice(marker.length));
+      const floats = WRITTEN_AS_FLOAT.get(container) ?? new Set<string>();
+      floats.add(key);
+      WRITTEN_AS_FLOAT.set(container, floats);
+    } else if (typeof item === "object" && item !== null) {
+      unmark(item, marker);
+    }
+  }
+  return value;
 }
 
 /** Whether `container[key]` was written as a float in the JSON text `parseJsonKeepingFloats` read. */
@@ -39,10 +53,15 @@ function markWholeFloats(text: string, marker: string): { text: string; found: b
     }
     if (ch === 0x2d || (ch >= 0x30 && ch <= 0x39)) {
       let end = i + 1;
-      while (end < text.length && /[0-9.eE+-]/.test(text[end]!)) end++;
-      const literal = text.slice(i, end);
-      if (/[.eE]/.test(literal) && Number.isInteger(Number(literal))) {
-        out += text.slice(last, i) + JSON.stringify(marker + literal);
+      let fractionOrExponent = false;
+      while (end < text.length) {
+        const c = text.charCodeAt(end);
+        if (c === 0x2e || c === 0x65 || c === 0x45) fractionOrExponent = true;
+        else if (!((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d)) break;
+        end++;
+      }
+      if (fractionOrExponent && Number.isInteger(Number(text.slice(i, end)))) {
+        out += text.slice(last, i) + JSON.stringify(marker + text.slice(i, end));
         last = end;
         found = true;
       }
