@@ -50,7 +50,7 @@ describe("renderChatPrompt value semantics (Python's)", () => {
   });
 
   it("should give Python's text for | string and ~ on mappings, lists, booleans and none", () => {
-    const template = "{{ {'a': 1, 'b': [true, none, 'x']} | string }}|{{ 'n=' ~ none ~ ' ' ~ {'k': 1.0} }}|{{ [1, 'it\\'s'] }}|{{ ['a', 2.0] }}";
+    const template = "{{ {'a': 1, 'b': [true, none, 'x']} | string }}|{{ 'n=' ~ none ~ ' ' ~ {'k': 1.0} ~ not_defined }}|{{ [1, 'it\\'s'] }}|{{ ['a', 2.0] }}";
     expect(render(template, `{${user}}`)).toBe(`{'a': 1, 'b': [True, None, 'x']}|n=None {'k': 1.0}|[1, "it's"]|['a', 2.0]`);
   });
 
