@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { unsupportedTemplateFeatures } from "../replica/prompt/unsupportedTemplateFeatures.js";
 import { classifyModelSource } from "./classifyModelSource.js";
 import { warningAt, type Finding, type PathSegment } from "./Finding.js";
+import { unsupportedTemplateFeatures } from "./unsupportedTemplateFeatures.js";
 import { llmConfigsOf, recordAt } from "./walkConfig.js";
 
 /**

@@ -1,8 +1,9 @@
-import { compileChatTemplate } from "./compileChatTemplate.js";
+import { Template } from "@huggingface/jinja";
 
 /**
- * Jinja features Python's Jinja2 has (so transformers renders them) that the replica's engine lacks, as found by
- * rendering each construct: a template using one fails on the requests that reach it.
+ * Jinja features Python's Jinja2 has (so transformers renders them) that the replica's engine (the patched
+ * @huggingface/jinja) lacks, as found by rendering each construct: a template using one fails on the requests
+ * that reach it.
  */
 const MISSING_FEATURES: readonly { readonly pattern: RegExp; readonly feature: string }[] = [
   { pattern: /(['"])[^'"]*%[-+ #0-9.]*[sdifr][^'"]*\1\s*%\s*[\w('"[]/, feature: "'%' string formatting" },
@@ -21,7 +22,7 @@ const MISSING_FEATURES: readonly { readonly pattern: RegExp; readonly feature: s
  */
 export function unsupportedTemplateFeatures(source: string): string[] {
   try {
-    compileChatTemplate(source);
+    new Template(source);
   } catch (error) {
     return [`syntax the engine cannot parse (${error instanceof Error ? error.message : String(error)})`];
   }
