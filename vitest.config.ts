@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ["test/globalSetup.ts"],
+    // Replicas on prebuilt CPU kernels compile ones for the machine in the background (minutes on 2 cores) and
+    // install them into node-llama-cpp's local-build folder; tests must neither wait for that nor change it.
+    env: { LLMSERVE_CPU_KERNELS: "prebuilt" },
   },
 });

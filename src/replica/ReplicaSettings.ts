@@ -9,4 +9,6 @@ export type { ReasoningFieldChoice, ReplicaGpuChoice } from "../protocol/Replica
 export interface ReplicaSettings extends ReplicaSpec {
   /** Hugging Face token tried after an unauthenticated request is refused. Never printed. */
   readonly hfToken: string | undefined;
+  /** `$LLMSERVE_HOME` (the parent of `modelsDir`): native builds made on first use are cached under it. */
+  readonly home: string;
 }

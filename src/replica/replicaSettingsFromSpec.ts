@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import type { ReplicaSpec } from "../protocol/ReplicaSpec.js";
 import type { ReplicaSettings } from "./ReplicaSettings.js";
 
@@ -13,6 +14,7 @@ export function replicaSettingsFromSpec(spec: ReplicaSpec, env: NodeJS.ProcessEn
     ...spec,
     gpu: spec.gpu === "auto" && spec.allowCpuFallback && noGpuVisible ? false : spec.gpu,
     hfToken: nonEmpty(env["HF_TOKEN"]) ?? nonEmpty(env["HUGGING_FACE_HUB_TOKEN"]),
+    home: dirname(spec.modelsDir),
   };
 }
 
