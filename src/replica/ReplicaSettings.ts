@@ -1,3 +1,4 @@
+import type { HubCacheDirs } from "../protocol/hubCacheDirs.js";
 import type { ReplicaSpec } from "../protocol/ReplicaSpec.js";
 
 export type { ReasoningFieldChoice, ReplicaGpuChoice } from "../protocol/ReplicaSpec.js";
@@ -11,4 +12,6 @@ export interface ReplicaSettings extends ReplicaSpec {
   readonly hfToken: string | undefined;
   /** `$LLMSERVE_HOME` (the parent of `modelsDir`): native builds made on first use are cached under it. */
   readonly home: string;
+  /** Hugging Face hub caches of this process's environment (HF_HUB_CACHE, HF_HOME, LLAMA_CACHE, ...). */
+  readonly hubCache: HubCacheDirs;
 }

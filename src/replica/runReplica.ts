@@ -91,6 +91,7 @@ async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal:
     const addon = await prepareFastDecodeAddon(runtime, options, signal);
     const modelPath = await resolveModelPath(settings.modelSource, {
       modelsDir: settings.modelsDir,
+      hubCache: settings.hubCache,
       hfEndpoint: settings.hfEndpoint,
       hfToken: settings.hfToken,
       signal,
