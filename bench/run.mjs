@@ -92,16 +92,20 @@ if (suites.includes("engine")) {
   console.log(formatEngineTable(result));
   console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
 }
+/** What the e2e and short-completions benches share: one served model, its streams and sizes. */
+const servedModelOptions = {
+  model: values["e2e-model"],
+  streams,
+  threads: int(values.threads),
+  slots: int(values.slots),
+  contextPerSlot: int(values.context),
+  tokens: int(values["e2e-tokens"]),
+  rounds: int(values.rounds),
+  repeat: int(values.repeat),
+};
 if (suites.includes("e2e")) {
   const { result, file } = await runE2eBench({
-    model: values["e2e-model"],
-    streams,
-    threads: int(values.threads),
-    slots: int(values.slots),
-    contextPerSlot: int(values.context),
-    tokens: int(values["e2e-tokens"]),
-    rounds: int(values.rounds),
-    repeat: int(values.repeat),
+    ...servedModelOptions,
     proxyRequests: int(values["proxy-requests"]),
     cycles: int(values.cycles),
     references: !values["no-references"],
@@ -111,16 +115,7 @@ if (suites.includes("e2e")) {
   console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
 }
 if (suites.includes("short")) {
-  const result = await runShortCompletionsBench({
-    model: values["e2e-model"],
-    streams,
-    threads: int(values.threads),
-    slots: int(values.slots),
-    contextPerSlot: int(values.context),
-    tokens: int(values["e2e-tokens"]),
-    rounds: int(values.rounds),
-    repeat: int(values.repeat),
-  });
+  const result = await runShortCompletionsBench(servedModelOptions);
   const file = out ?? path.join(root, "bench", "results", `short-${result.date.replace(/[:.]/g, "-")}.json`);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

@@ -2,16 +2,15 @@
 // controller as a user runs llmserve (`run`, the controller's port), against llama-server started with its default
 // flags on the same GGUF. Unlike the e2e bench's identical "hello" prompts, every request brings a new prompt, so
 // prompt processing of new requests between decode steps, per-request set-up and the proxy all show.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveBenchModel } from "./lib/benchModels.mjs";
 import { buildLlamaCpp, bundledLlamaCppCommit } from "./lib/buildLlamaCpp.mjs";
 import { startInstance } from "./lib/instanceLifecycle.mjs";
-import { forceStop, statusJson, writeServeConfig } from "./lib/llmserveCli.mjs";
+import { prepareBenchInstance, servedModelSettings } from "./lib/benchInstance.mjs";
+import { statusJson } from "./lib/llmserveCli.mjs";
 import { machineInfo } from "./lib/machineInfo.mjs";
-import { freePort, startLlamaServer } from "./lib/processes.mjs";
+import { startLlamaServer } from "./lib/processes.mjs";
 import { median, percentile } from "./lib/stats.mjs";
 import { runStreams } from "./lib/streamCompletion.mjs";
 
@@ -30,37 +29,13 @@ export function shortPrompt(stream, round) {
 export async function runShortCompletionsBench(options = {}, log = (line) => console.error(line)) {
   const reference = buildLlamaCpp({ log });
   const model = await resolveBenchModel(root, options.model ?? "254m");
-  const streams = options.streams ?? [1, 4, 16];
-  const settings = {
-    model: model.name,
-    threads: options.threads ?? os.availableParallelism(),
-    slots: options.slots ?? Math.max(...streams),
-    contextPerSlot: options.contextPerSlot ?? 1024,
-    tokens: options.tokens ?? 32,
-    streams,
-    rounds: options.rounds ?? 4,
-    repeat: options.repeat ?? 3,
-    settleMs: 300,
-  };
+  const settings = servedModelSettings(model, options, { rounds: 4, repeat: 3 });
   const result = { kind: "short-completions", date: new Date().toISOString(), machine: machineInfo(), llamaCppCommit: reference.commit ?? bundledLlamaCppCommit(), settings };
-  const home = mkdtempSync(path.join(os.tmpdir(), "llmserve-short-"));
-  const configPath = writeServeConfig(path.join(home, "bench.yaml"), {
-    modelId: MODEL_ID,
-    modelPath: model.path,
-    port: await freePort(),
-    slots: settings.slots,
-    contextPerSlot: settings.contextPerSlot,
-    threads: settings.threads,
-  });
-  let pids = [];
-  const onExit = () => {
-    forceStop(root, home, pids);
-    rmSync(home, { recursive: true, force: true });
-  };
-  process.once("exit", onExit);
+  const instance = await prepareBenchInstance(root, "llmserve-short-", MODEL_ID, model.path, settings);
+  const { home, configPath } = instance;
   try {
     const started = await startInstance(root, home, configPath);
-    pids = started.pids;
+    instance.pids = started.pids;
     const status = await statusJson(root, home);
     result.enginePath = Object.values(status.applications).flatMap((app) => Object.values(app.deployments)).flatMap((d) => d.replicas).map((r) => r.engine);
     log(`short: llmserve engine path ${result.enginePath.join("; ")}`);
@@ -74,7 +49,7 @@ export async function runShortCompletionsBench(options = {}, log = (line) => con
       const request = (extra) => (stream, round) => ({ ...extra, prompt: shortPrompt(stream, round), max_tokens: settings.tokens, temperature: 0 });
       for (const target of Object.values(targets)) await runStreams(target.baseUrl, request(target.body), { streams: 1, rounds: 2 });
       result.levels = {};
-      for (const level of streams) {
+      for (const level of settings.streams) {
         const runs = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
         for (let repeat = 0; repeat < settings.repeat; repeat++) {
           const names = Object.keys(targets);
@@ -105,9 +80,7 @@ export async function runShortCompletionsBench(options = {}, log = (line) => con
       await server.stop();
     }
   } finally {
-    forceStop(root, home, pids);
-    process.off("exit", onExit);
-    rmSync(home, { recursive: true, force: true });
+    instance.cleanup();
   }
   return result;
 }
