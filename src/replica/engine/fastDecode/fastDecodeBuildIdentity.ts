@@ -27,10 +27,16 @@ export interface FastDecodeBuildIdentity {
   readonly key: string;
 }
 
-/** Reads the identity of the addon a build would make now (runs `$CXX --version` and `git bundle list-heads`). */
-export async function fastDecodeBuildIdentity(env: NodeJS.ProcessEnv = process.env): Promise<FastDecodeBuildIdentity> {
+/** What any usable build must match, read without running anything: node-llama-cpp and the addon's sources. */
+export function fastDecodeSourceIdentity(): Pick<FastDecodeBuildIdentity, "nodeLlamaCppDir" | "nodeLlamaCppVersion" | "sourceHash"> {
   const nodeLlamaCppDir = findNodeLlamaCppDir();
   const nodeLlamaCppVersion = (JSON.parse(readFileSync(join(nodeLlamaCppDir, "package.json"), "utf8")) as { version: string }).version;
+  return { nodeLlamaCppDir, nodeLlamaCppVersion, sourceHash: hashSources() };
+}
+
+/** Reads the identity of the addon a build would make now (runs `$CXX --version` and `git bundle list-heads`). */
+export async function fastDecodeBuildIdentity(env: NodeJS.ProcessEnv = process.env): Promise<FastDecodeBuildIdentity> {
+  const { nodeLlamaCppDir, nodeLlamaCppVersion, sourceHash } = fastDecodeSourceIdentity();
   const command = env["CXX"] !== undefined && env["CXX"] !== "" ? env["CXX"] : "c++";
   const [compilerVersion, llamaCppCommit] = await Promise.all([
     firstLine(command, ["--version"]),
@@ -39,7 +45,6 @@ export async function fastDecodeBuildIdentity(env: NodeJS.ProcessEnv = process.e
       return commit !== undefined && /^[0-9a-f]{40}$/.test(commit) ? commit : undefined;
     }),
   ]);
-  const sourceHash = hashSources();
   const compilerHash = createHash("sha256").update(`${command}\n${compilerVersion ?? ""}`).digest("hex").slice(0, 8);
   return {
     nodeLlamaCppDir,

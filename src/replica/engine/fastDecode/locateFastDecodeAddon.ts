@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withFileLock } from "../../download/withFileLock.js";
 import { buildFastDecodeAddon } from "./buildFastDecodeAddon.js";
-import { fastDecodeBuildIdentity, type FastDecodeBuildIdentity } from "./fastDecodeBuildIdentity.js";
+import { fastDecodeBuildIdentity, fastDecodeSourceIdentity, type FastDecodeBuildIdentity } from "./fastDecodeBuildIdentity.js";
 import { isOff } from "./isOff.js";
 
 /** Where `npm install` (postinstall) or `npm run build` puts the addon: inside the package. */
@@ -52,14 +52,15 @@ export interface LocateFastDecodeAddonOptions {
 export async function locateFastDecodeAddon(options: LocateFastDecodeAddonOptions): Promise<FastDecodeAddonLocation> {
   const env = options.env ?? process.env;
   if (isOff(env["LLMSERVE_FAST_DECODE"])) return { ok: false, reason: "disabled by LLMSERVE_FAST_DECODE" };
+  const packageDir = options.packageBuildDir ?? PACKAGE_BUILD_DIR;
   let identity: FastDecodeBuildIdentity;
   try {
+    // The usual case, the build made at install, needs no compiler or git run.
+    if (isBuildFor(packageDir, fastDecodeSourceIdentity())) return { ok: true, dir: packageDir, origin: "package" };
     identity = await fastDecodeBuildIdentity(env);
   } catch (error) {
     return unavailable(`cannot read what the addon depends on: ${messageOf(error)}`);
   }
-  const packageDir = options.packageBuildDir ?? PACKAGE_BUILD_DIR;
-  if (isBuildFor(packageDir, identity)) return { ok: true, dir: packageDir, origin: "package" };
   const cacheRoot = join(options.home, "native");
   const cacheDir = join(cacheRoot, identity.key);
   if (isBuildFor(cacheDir, identity)) return { ok: true, dir: cacheDir, origin: "cache" };
@@ -100,7 +101,7 @@ function unavailable(reason: string): FastDecodeAddonLocation {
   };
 }
 
-function isBuildFor(dir: string, identity: FastDecodeBuildIdentity): boolean {
+function isBuildFor(dir: string, identity: Pick<FastDecodeBuildIdentity, "nodeLlamaCppVersion" | "sourceHash">): boolean {
   try {
     if (!existsSync(join(dir, "fastDecode.node"))) return false;
     const metadata = JSON.parse(readFileSync(join(dir, "fastDecode.json"), "utf8")) as { nodeLlamaCppVersion?: unknown; sourceHash?: unknown };
