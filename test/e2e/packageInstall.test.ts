@@ -24,32 +24,41 @@ function userEnv(home: string): NodeJS.ProcessEnv {
   return { ...env, LLMSERVE_HOME: home, NO_COLOR: "1" };
 }
 
+const INSTALLS = [
+  { how: "with npm's defaults", flags: [] as string[], addon: "built at install" },
+  { how: "with --ignore-scripts", flags: ["--ignore-scripts"], addon: "built on the first replica start" },
+];
+
 describe("the npm package, installed from its tarball", () => {
   const work = mkdtempSync(join(tmpdir(), "llmserve-pack-"));
-  let tarball: string;
   let model: string;
+  const projects = new Map<string, string>();
 
   beforeAll(async () => {
     model = await ensureScriptedReasoningModel();
     // `npm test` has just built dist/ and the addon; --ignore-scripts keeps pack from building them again.
     const packed = await execa("npm", ["pack", "--ignore-scripts", "--pack-destination", work], { cwd: REPO_ROOT, env: userEnv(work) });
-    tarball = join(work, packed.stdout.trim().split("\n").pop()!);
+    const tarball = join(work, packed.stdout.trim().split("\n").pop()!);
+    // Both installs at once: mostly waiting on npm's cache and the disk.
+    await Promise.all(
+      INSTALLS.map(async ({ how, flags }) => {
+        const project = mkdtempSync(join(work, "project-"));
+        const install = await execa("npm", ["install", "--no-audit", "--no-fund", ...flags, tarball], { cwd: project, env: userEnv(work), reject: false });
+        if (install.exitCode !== 0) throw new Error(`npm install ${how} failed:\n${install.stderr}`);
+        projects.set(how, project);
+      }),
+    );
   }, INSTALL_TIMEOUT_MS);
 
   afterAll(() => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it.each([
-    { how: "with npm's defaults", flags: [], addon: "built at install" },
-    { how: "with --ignore-scripts", flags: ["--ignore-scripts"], addon: "built on the first replica start" },
-  ])("should serve on the native loop when installed $how ($addon)", async ({ flags }) => {
-    const project = mkdtempSync(join(work, "project-"));
+  it.each(INSTALLS)("should serve on the native loop when installed $how ($addon)", async ({ how, flags }) => {
+    const project = projects.get(how)!;
     const home = createTempHome();
     try {
       const env = userEnv(home.path);
-      const install = await execa("npm", ["install", "--no-audit", "--no-fund", ...flags, tarball], { cwd: project, env, reject: false });
-      expect(install.exitCode, install.stderr).toBe(0);
       const addonDir = join(project, "node_modules", "llmserve", "native", "fastDecode", "build");
       expect(readdirSafe(addonDir).includes("fastDecode.node")).toBe(flags.length === 0);
 
@@ -77,7 +86,29 @@ describe("the npm package, installed from its tarball", () => {
       killProcessesOfHome(home.path);
       home.remove();
     }
-  }, INSTALL_TIMEOUT_MS);
+  }, 240_000);
+
+  it("should warn in run and status that the stock loop runs, and how to fix it, when no compiler can build the addon", async () => {
+    const project = projects.get(INSTALLS[1]!.how)!;
+    const home = createTempHome();
+    try {
+      const env = { ...userEnv(home.path), CXX: "/nonexistent/c++" };
+      const config = join(project, "app-no-compiler.yaml");
+      writeFileSync(config, appYaml(model, await freePort()));
+      const npx = (args: string[]) => execa("npx", ["--no", "llmserve", ...args], { cwd: project, env, reject: false, timeout: 180_000 });
+      const run = await npx(["run", config, "--non-blocking"]);
+      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stderr).toMatch(/Warning: application 'demo': the fastDecode addon is missing \(no C\+\+ compiler.*stock decode loop runs.*apt-get install g\+\+ git/);
+      const status = await npx(["status"]);
+      expect(status.stdout).toMatch(/engine: stock loop, (local|prebuilt) CPU kernels, CPU/);
+      expect(status.stdout).toMatch(/warnings:\n\s+- .*stock decode loop runs/);
+      expect((await npx(["shutdown", "-y"])).exitCode).toBe(0);
+      expect(processesOfHome(home.path)).toEqual([]);
+    } finally {
+      killProcessesOfHome(home.path);
+      home.remove();
+    }
+  }, 240_000);
 });
 
 function appYaml(model: string, port: number): string {
