@@ -98,7 +98,7 @@ describe("the npm package, installed from its tarball", () => {
       const npx = (args: string[]) => execa("npx", ["--no", "llmserve", ...args], { cwd: project, env, reject: false, timeout: 180_000 });
       const run = await npx(["run", config, "--non-blocking"]);
       expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
-      expect(run.stderr).toMatch(/Warning: application 'demo': the fastDecode addon is missing \(no C\+\+ compiler.*stock decode loop runs.*apt-get install g\+\+ git/);
+      expect(run.stderr).toMatch(/Warning: application 'demo': the fastDecode addon is missing \(not built, and no C\+\+ compiler.*stock decode loop runs.*apt-get install g\+\+ git/);
       const status = await npx(["status"]);
       expect(status.stdout).toMatch(/engine: stock loop, (local|prebuilt) CPU kernels, CPU/);
       expect(status.stdout).toMatch(/warnings:\n\s+- .*stock decode loop runs/);

@@ -74,7 +74,7 @@ export async function locateFastDecodeAddon(options: LocateFastDecodeAddonOption
     return { ok: false, reason: "not built yet: the first replica start builds it (seconds)" };
   }
   if (identity.compiler.version === undefined) {
-    return unavailable(`it is not built and cannot be: no C++ compiler (${identity.compiler.command} cannot be run)`);
+    return unavailable(`not built, and no C++ compiler (${identity.compiler.command} cannot be run)`);
   }
   try {
     return await withFileLock(`${cacheDir}.lock`, options.signal, async () => {
