@@ -202,7 +202,7 @@ describe("llmserve run / status / shutdown", () => {
     const run = await llmserve(["run", config, "--non-blocking"], home.path);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain("Deployment failed: application 'app'");
-    expect(run.stderr).toContain("is not a GGUF model file");
+    expect(run.stderr).toContain(`${corrupt} is not a valid GGUF: expected the magic "GGUF" at byte 0`);
     expect(processesOfHome(home.path)).toEqual([]);
     expect(existsSync(join(home.path, "state.json"))).toBe(false);
     expect(await portIsFree(port)).toBe(true);
