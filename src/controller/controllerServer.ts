@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Agent } from "undici";
+import { decodeJsonBody } from "../protocol/decodeJsonBody.js";
 import type { Deployment } from "./deployment.js";
 import { NoReplicaAvailableError } from "./errors/NoReplicaAvailableError.js";
 import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
@@ -81,13 +82,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (body === undefined) {
       return sendOpenAIError(res, 413, bodyTooLargeMessage(MAX_REQUEST_BODY_BYTES), { code: "request_too_large" });
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString("utf8"));
-    } catch {
-      return sendOpenAIError(res, 400, "The request body is not valid JSON.", { code: "invalid_json" });
-    }
-    const model = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["model"] : undefined;
+    const decoded = decodeJsonBody(body, req.headers["content-type"]);
+    if (!decoded.ok) return sendOpenAIError(res, 400, decoded.message, { code: decoded.code });
+    const parsed = decoded.value;
+    const model = parsed["model"];
     const resolved = resolveModel(scope, model);
     if (!resolved.ok) {
       return sendOpenAIError(res, resolved.status, resolved.message, { code: resolved.code, param: resolved.param });
@@ -98,7 +96,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     // The replica serves one model and wants its id: fill in the one the controller chose.
     const forwarded = model === undefined || model === null || model === ""
-      ? Buffer.from(JSON.stringify({ ...(parsed as Record<string, unknown>), model: resolved.modelId }))
+      ? Buffer.from(JSON.stringify({ ...parsed, model: resolved.modelId }))
       : body;
     await forward(req, res, forwarded, deployment, `${scope.path}${url.search}`);
   };

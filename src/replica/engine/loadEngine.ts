@@ -9,6 +9,7 @@ import {
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 import type { ReplicaSettings } from "../ReplicaSettings.js";
 import { assertGgufFile } from "./assertGgufFile.js";
+import { maxBytesPerToken } from "./maxBytesPerToken.js";
 import { LLAMA_CPP_BUILD_OPTIONS } from "./llamaCppBuildOptions.js";
 import { applyFastDecode } from "./fastDecode/applyFastDecode.js";
 import { loadContextLock } from "./fastDecode/loadContextLock.js";
@@ -93,6 +94,7 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     model,
     pool,
     contextSize: context.contextSize,
+    maxBytesPerToken: maxBytesPerToken(model),
     chatTemplate: typeof chatTemplate === "string" ? chatTemplate : undefined,
     gpu: llama.gpu,
     threads: settings.threads,
