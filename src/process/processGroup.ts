@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readProcStat } from "./readProcStat.js";
 import { KILL_CONFIRM_MS, PROCESS_POLL_INTERVAL_MS } from "./timeouts.js";
 
 /**
@@ -102,17 +103,3 @@ export function groupMembers(pgid: number): number[] {
   }
   return members;
 }
-
-/** Parses /proc/<pid>/stat (Linux only): state letter, ppid and pgid. */
-export function readProcStat(pid: number): { state: string; ppid: number; pgid: number } | undefined {
-  if (process.platform !== "linux") return undefined;
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name is in parentheses and may contain spaces; fields after the last ')' are fixed.
-    const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return { state: rest[0] ?? "", ppid: Number(rest[1]), pgid: Number(rest[2]) };
-  } catch {
-    return undefined;
-  }
-}
-

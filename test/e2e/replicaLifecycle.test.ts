@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ensureLoopModel } from "../models/ensureLoopModel.js";
@@ -71,6 +71,26 @@ describe("llmserve replica lifecycle: downloads, failures, shutdown", () => {
     const response = await client.chat.completions.create({ model: "downloaded", messages: [{ role: "user", content: "hello" }] });
     expect(response.choices[0]!.message.content).toBe(SCRIPTED_THINK_ON_TEXT);
     expect(response.choices[0]!.message).not.toHaveProperty("reasoning");
+  });
+
+  it("should download once when two replicas of a model start on a lock left by a crashed one", async () => {
+    const model = readFileSync(ensureScriptedReasoningModel());
+    const file = "/acme/Raced-GGUF/resolve/main/scripted.gguf";
+    server = await startFileServer({ files: { [file]: model }, chunkDelayMs: 20 });
+    const lock = join(home.path, "models", "hf", "acme", "Raced-GGUF", "scripted.gguf.lock");
+    mkdirSync(dirname(lock), { recursive: true });
+    const crashed = spawnSync(process.execPath, ["-e", ""]).pid;
+    writeFileSync(lock, JSON.stringify({ pid: crashed, startTime: "old-boot/1", createdAt: 0 }));
+    const config = writeReplicaConfig(home.path, {
+      modelId: "raced",
+      source: "hf:acme/Raced-GGUF/scripted.gguf",
+      envVars: { HF_ENDPOINT: `${server.url}/` },
+    });
+    const racing = [startReplica(config, "raced", { home: home.path }), startReplica(config, "raced", { home: home.path })];
+    replicas.push(...racing);
+    await Promise.all(racing.map((replica) => replica.waitForEvent((event) => event["event"] === "ready")));
+    expect(server.requests.filter((request) => request.path === file)).toHaveLength(1);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it("should put the reasoning only into `reasoning` with engine_kwargs.reasoning_field reasoning", async () => {

@@ -5,7 +5,7 @@ import { DownloadError } from "./DownloadError.js";
 import { cachedModelPath } from "../../protocol/cachedModelPath.js";
 import { downloadFile, type DownloadProgress } from "./downloadFile.js";
 import { parseModelSource } from "../../protocol/parseModelSource.js";
-import { withFileLock } from "./withFileLock.js";
+import { withLockFile } from "../../lock/withLockFile.js";
 
 export interface ResolveModelPathOptions {
   readonly modelsDir: string;
@@ -51,7 +51,7 @@ export async function resolveModelPath(source: string, options: ResolveModelPath
 }
 
 async function fetchInto(url: string, dest: string, tokenAllowed: boolean, options: ResolveModelPathOptions): Promise<void> {
-  await withFileLock(`${dest}.lock`, options.signal, () =>
+  await withLockFile(`${dest}.lock`, options.signal, () =>
     downloadFile(url, dest, {
       token: options.hfToken,
       tokenAllowed,
