@@ -34,6 +34,9 @@ export interface ApiServer {
   drain: (timeoutMs: number) => Promise<boolean>;
 }
 
+/** A full queue or no reachable replica is over in about this long: clients may retry then (RFC 9110 10.2.3). */
+const RETRY_AFTER = { "retry-after": "1" } as const;
+
 /** Routes by body `model` need the body; these are the POST endpoints proxied to replicas. */
 const MODEL_ENDPOINTS = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/tokenize", "/detokenize"]);
 
@@ -119,7 +122,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         }
         const name = (error as Error).name;
         if (name === "HeadersTimeoutError") {
-          return sendOpenAIError(res, 408, "Request server side timeout (http_options.request_timeout_s).", {
+          // A gateway timeout: the replica may be frozen, so it gets no new request until a health check passes.
+          lease.replica.reportTimeout();
+          return sendOpenAIError(res, 504, `The replica did not answer within http_options.request_timeout_s (${(options.requestTimeoutMs ?? 0) / 1000} s).`, {
             code: "request_timeout",
           });
         }
@@ -128,7 +133,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         lease.release();
       }
     }
-    sendOpenAIError(res, 503, `No replica of ${deployment.key} is reachable right now.`, { code: "replica_unreachable" });
+    sendOpenAIError(res, 503, `No replica of ${deployment.key} is reachable right now.`, {
+      code: "replica_unreachable",
+      headers: RETRY_AFTER,
+    });
   };
 
   /** Queues the request until a replica has room; undefined once answered (503) or the client is gone. */
@@ -141,7 +149,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     } catch (error) {
       if (abort.signal.aborted) return undefined;
       const code = error instanceof NoReplicaAvailableError ? error.code : undefined;
-      sendOpenAIError(res, 503, (error as Error).message, code === undefined ? {} : { code });
+      sendOpenAIError(res, 503, (error as Error).message, code === undefined ? {} : { code, headers: RETRY_AFTER });
       return undefined;
     } finally {
       res.off("close", onClose);
@@ -216,8 +224,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** `Authorization: Bearer KEY`, the scheme in any case (RFC 9110 11.1); the key compared in constant time. */
 function bearerMatches(header: string | undefined, key: string): boolean {
-  const given = Buffer.from(header ?? "");
-  const wanted = Buffer.from(`Bearer ${key}`);
+  const match = /^bearer +(.*)$/i.exec(header ?? "");
+  const given = Buffer.from(match?.[1] ?? "");
+  const wanted = Buffer.from(key);
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

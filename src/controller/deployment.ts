@@ -66,9 +66,9 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
 
   const queue = createRequestQueue<SupervisedReplica>({
     routable: () => {
-      const ready = serving.replicas.filter((r) => r.isReady() && !retiring.has(r));
+      const ready = serving.replicas.filter((r) => r.isRoutable() && !retiring.has(r));
       if (ready.length > 0) return ready;
-      return (rollout?.replicas ?? []).filter((r) => r.isReady());
+      return (rollout?.replicas ?? []).filter((r) => r.isRoutable());
     },
     maxOngoingPerReplica: () => serving.spec.maxOngoingRequests,
     maxQueued: () => serving.spec.maxQueuedRequests,

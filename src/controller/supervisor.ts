@@ -63,6 +63,13 @@ export interface SupervisedReplica {
   /** `http://127.0.0.1:PORT` once listening. */
   baseUrl: () => string | undefined;
   isReady: () => boolean;
+  /** Ready, and no request timed out on it since its last passing health check: it may take new requests. */
+  isRoutable: () => boolean;
+  /**
+   * A proxied request timed out on it (passive outlier detection, as Envoy's): counts as a failed health check at
+   * once, and it gets no new request until a health check passes (one is made right away).
+   */
+  reportTimeout: () => void;
   /** Failures in a row without a long healthy stretch in between. */
   consecutiveFailures: () => number;
   /** Whether it was ever ready since start(). */
@@ -102,6 +109,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   let ongoing = 0;
   let failedReason: string | undefined;
   let healthFailures = 0;
+  let timedOut = false;
   let stopping: Promise<boolean> | undefined;
   /** A failed process still being stopped: kept in the record so `shutdown` can find it if we die meanwhile. */
   let dyingPid = 0;
@@ -267,6 +275,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
         readySince = Date.now();
         progress = undefined;
         options.log(`replica ${options.id}: ready on port ${port}`);
+        timedOut = false;
         settleLaunch();
         change("ready");
         scheduleHealthCheck(owner);
@@ -285,6 +294,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
         if (child !== owner || lifecycle !== "ready") return;
         if (health.ok) {
           healthFailures = 0;
+          timedOut = false;
         } else {
           healthFailures++;
           options.log(`replica ${options.id}: health check ${healthFailures}/${HEALTH_CHECK_FAILURE_LIMIT} failed: ${health.reason}`);
@@ -364,6 +374,21 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     }),
     baseUrl,
     isReady: () => lifecycle === "ready",
+    isRoutable: () => lifecycle === "ready" && !timedOut,
+    reportTimeout: () => {
+      if (lifecycle !== "ready" || timedOut) return;
+      timedOut = true;
+      healthFailures++;
+      options.log(`replica ${options.id}: a request timed out (failure ${healthFailures}/${HEALTH_CHECK_FAILURE_LIMIT}); no new requests until a health check passes`);
+      if (healthFailures >= HEALTH_CHECK_FAILURE_LIMIT) return fail(`hung: a request timed out after ${HEALTH_CHECK_FAILURE_LIMIT - 1} failed health checks`);
+      const owner = child;
+      void checkReplicaHealth(baseUrl() ?? "", options.healthCheckTimeoutMs).then((health) => {
+        if (health.ok && child === owner && lifecycle === "ready") {
+          healthFailures = 0;
+          timedOut = false;
+        }
+      });
+    },
     consecutiveFailures: () => failures,
     everReady: () => everReady,
     pendingReason: () => (lifecycle === "pending" ? pendingReason : undefined),
