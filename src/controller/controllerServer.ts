@@ -21,6 +21,8 @@ export interface ServingTable {
 export interface ApiServerOptions {
   table: ServingTable;
   requestTimeoutMs: number | undefined;
+  /** Sent to the replicas with every request (they refuse requests without it). */
+  replicaToken: string | undefined;
   keepAliveTimeoutMs: number;
   /** When set, every request but /health must send `Authorization: Bearer <apiKey>`. */
   apiKey: string | undefined;
@@ -113,7 +115,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       try {
         const baseUrl = lease.replica.baseUrl();
         if (baseUrl === undefined) continue;
-        await proxyToReplica({ req, res, body, baseUrl, path, dispatcher, headersTimeoutMs: options.requestTimeoutMs });
+        await proxyToReplica({ req, res, body, baseUrl, path, dispatcher, headersTimeoutMs: options.requestTimeoutMs, replicaToken: options.replicaToken });
         return;
       } catch (error) {
         if (error instanceof ReplicaUnreachableError) {

@@ -8,6 +8,7 @@ import { startAdminServer } from "./adminServer.js";
 import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
 import type { ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
 import { createController } from "./controller.js";
+import { REPLICA_TOKEN_ENV } from "../protocol/replicaToken.js";
 import { createApiServer } from "./controllerServer.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { StateLockHeldError } from "../process/errors/StateLockHeldError.js";
@@ -63,6 +64,8 @@ export async function runController(options: RunControllerOptions): Promise<numb
   }
   const spec = loaded.spec;
 
+  // Replicas take requests only with this secret (src/replicaToken.ts): a new one for every controller.
+  const replicaToken = randomBytes(32).toString("hex");
   let dirty = true;
   let lastPids = "";
   let lastFlush = 0;
@@ -71,7 +74,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
     logDir: join(options.home, "logs"),
     placement: gpuPlacement({ modelsDir: join(options.home, "models"), log }),
     autoscalerFactory: rayAutoscaler,
-    replicaCommand: replicaCommandIn(options.home),
+    replicaCommand: replicaCommandIn(options.home, replicaToken),
     stopGraceMs: REPLICA_STOP_GRACE_MS,
     log,
     onChange: () => {
@@ -92,6 +95,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
   const api = createApiServer({
     table: controller,
     requestTimeoutMs: spec.requestTimeoutMs,
+    replicaToken,
     keepAliveTimeoutMs: spec.keepAliveTimeoutMs,
     apiKey,
     log,
@@ -220,15 +224,19 @@ export async function runController(options: RunControllerOptions): Promise<numb
 
 /**
  * `llmserve replica --spec FILE` from this same installation (or the fixture named by LLMSERVE_REPLICA_ENTRY, in
- * tests). The spec file is the deployment version's, resolved when the config was loaded: a restart reads it, never
- * the YAML as it is on disk now.
+ * tests), with the instance's replica token in its environment. The spec file is the deployment version's, resolved
+ * when the config was loaded: a restart reads it, never the YAML as it is on disk now.
  */
-function replicaCommandIn(home: string): (spec: DeploymentSpec) => { file: string; args: string[] } {
+function replicaCommandIn(home: string, replicaToken: string): (spec: DeploymentSpec) => { file: string; args: string[]; env: Record<string, string> } {
   const entry = process.env["LLMSERVE_REPLICA_ENTRY"] ?? fileURLToPath(new URL("../../bin/llmserve.js", import.meta.url));
   return (spec) => {
     const specFile = replicaSpecPath(home, spec.appName, spec.name, spec.version);
     writeReplicaSpecFile(specFile, spec.replica);
-    return { file: process.execPath, args: [entry, "replica", "--spec", specFile, "--host", "127.0.0.1", "--port", "0"] };
+    return {
+      file: process.execPath,
+      args: [entry, "replica", "--spec", specFile, "--host", "127.0.0.1", "--port", "0"],
+      env: { [REPLICA_TOKEN_ENV]: replicaToken },
+    };
   };
 }
 

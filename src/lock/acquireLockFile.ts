@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { isSameProcess, readProcessIdentity, type ProcessIdentity } from "../process/processIdentity.js";
 import { LOCK_TAKEOVER_STALE_MS } from "../process/timeouts.js";
@@ -52,6 +52,7 @@ export function readLockHolder(path: string): ProcessIdentity | undefined {
 
 /** Removes the lock at `path` unless a live holder has it; true when there is no lock left. */
 export function removeStaleLockFile(path: string): boolean {
+  if (!existsSync(path)) return true;
   const holder = readLockHolder(path);
   if (holder !== undefined && isSameProcess(holder)) return false;
   takeOverStale(path);

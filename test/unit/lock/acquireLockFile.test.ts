@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { acquireLockFile, readLockHolder } from "../../../src/lock/acquireLockFile.js";
+import { acquireLockFile, readLockHolder, removeStaleLockFile } from "../../../src/lock/acquireLockFile.js";
 import { readProcessIdentity } from "../../../src/process/processIdentity.js";
 import { createTempHome, REPO_ROOT } from "../../helpers/cli.js";
 
@@ -56,6 +56,11 @@ describe("acquireLockFile", () => {
     const reused = acquireLockFile(lockPath);
     expect(reused.acquired).toBe(true);
     expect(JSON.parse(readFileSync(lockPath, "utf8"))).toMatchObject(readProcessIdentity(process.pid)!);
+  });
+
+  it("should find nothing to remove where there is no lock, even in a folder not made yet", () => {
+    expect(removeStaleLockFile(join(dir.path, "not-yet", "state.lock"))).toBe(true);
+    expect(existsSync(join(dir.path, "not-yet"))).toBe(false);
   });
 
   it("should give a stale lock to one racer at a time: eight processes each hold it alone, in turn", async () => {
