@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +9,8 @@ import { startAdminServer } from "./adminServer.js";
 import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
 import type { ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
 import { createController } from "./controller.js";
+import { INSTANCE_ID_ENV } from "../process/instanceProcesses.js";
+import { readProcessIdentity } from "../process/processIdentity.js";
 import { REPLICA_TOKEN_ENV } from "../protocol/replicaToken.js";
 import { createApiServer } from "./controllerServer.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
@@ -16,7 +19,7 @@ import { loadControllerSpec } from "./loadControllerSpec.js";
 import { gpuPlacement } from "./gpuPlacement.js";
 import { readRssBytes } from "./readRssBytes.js";
 import { acquireStateLock, type StateLock } from "../process/stateLock.js";
-import { removeStateFile, writeStateFile } from "../protocol/stateFile.js";
+import { removeStateFile, stateFilePath, writeStateFile } from "../protocol/stateFile.js";
 import { CONTROL_LOOP_INTERVAL_MS, STATE_FLUSH_INTERVAL_MS } from "./timeouts.js";
 import { REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
 
@@ -125,6 +128,16 @@ export async function runController(options: RunControllerOptions): Promise<numb
     lastFlush = Date.now();
     dirty = false;
     writeStateFile(options.home, state);
+    written = fileStamp(stateFilePath(options.home));
+  };
+  // state.json changed, damaged or removed by someone else is written again within a flush interval, so that
+  // `status` and `shutdown` read the live instance (they find its processes by their environment meanwhile).
+  let written: string | undefined;
+  let lastCheck = 0;
+  const stateFileIntact = (): boolean => {
+    if (Date.now() - lastCheck < STATE_FLUSH_INTERVAL_MS) return true;
+    lastCheck = Date.now();
+    return fileStamp(stateFilePath(options.home)) === written;
   };
 
   let resolveExit!: (code: number) => void;
@@ -162,8 +175,12 @@ export async function runController(options: RunControllerOptions): Promise<numb
     shutdown: () => shutdown("requested over the admin endpoint"),
     log,
   });
+  const self = readProcessIdentity(process.pid);
+  const instanceId = process.env[INSTANCE_ID_ENV];
   record = {
     pid: process.pid,
+    ...(self?.startTime !== undefined ? { startTime: self.startTime } : {}),
+    ...(instanceId !== undefined && instanceId !== "" ? { instanceId } : {}),
     startedAt: Date.now() / 1000,
     host: spec.host,
     port,
@@ -213,6 +230,10 @@ export async function runController(options: RunControllerOptions): Promise<numb
     if (stopping) return;
     controller.tick(Date.now());
     if (dirty && Date.now() - lastFlush >= STATE_FLUSH_INTERVAL_MS) flush();
+    else if (!stateFileIntact()) {
+      log(`${stateFilePath(options.home)} was changed or removed by another process; writing it again`);
+      flush();
+    }
   }, CONTROL_LOOP_INTERVAL_MS);
 
   controller.apply(spec);
@@ -271,4 +292,14 @@ function withMemory(state: ControllerState): ControllerState {
       })),
     })),
   };
+}
+
+/** Inode, size and modification time: what changes when anyone else writes, truncates, replaces or removes a file. */
+function fileStamp(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return `${stat.ino}/${stat.size}/${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,13 @@
 import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { spawn, type ChildProcess } from "node:child_process";
 import type { ReplicaLifecycle, ReplicaProgress, ReplicaRecord } from "../protocol/ControllerState.js";
 import { checkReplicaHealth } from "./healthChecker.js";
+import { llmserveHome } from "../llmserveHome.js";
+import { INSTANCE_ID_ENV } from "../process/instanceProcesses.js";
+import { isOurProcessGroup, type GroupOwner } from "../process/isOurProcessGroup.js";
+import { readProcessIdentity } from "../process/processIdentity.js";
 import { isGroupAlive, killGroupNow, stopGroup } from "../process/processGroup.js";
 import { parseReplicaEvent, type ReplicaEvent } from "../protocol/ReplicaEvent.js";
 import { HEALTH_CHECK_FAILURE_LIMIT, REPLICA_LISTEN_TIMEOUT_MS, REPLICA_READY_TIMEOUT_MS, RESTART_BACKOFF_INITIAL_MS, RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_RESET_MS } from "./timeouts.js";
@@ -110,6 +114,13 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   let failedReason: string | undefined;
   let healthFailures = 0;
   let timedOut = false;
+  /** The current process's start time: with the pid, what proves a group is still ours before it is signalled. */
+  let startTime: string | undefined;
+  const ownerOf = (leaderPid: number): GroupOwner => ({
+    home: resolve(llmserveHome()),
+    instanceId: process.env[INSTANCE_ID_ENV],
+    leader: { pid: leaderPid, ...(leaderPid === pid && startTime !== undefined ? { startTime } : {}) },
+  });
   let stopping: Promise<boolean> | undefined;
   /** A failed process still being stopped: kept in the record so `shutdown` can find it if we die meanwhile. */
   let dyingPid = 0;
@@ -192,6 +203,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     child = spawned;
     pid = spawned.pid ?? 0;
     startedAt = Date.now() / 1000;
+    startTime = readProcessIdentity(pid)?.startTime;
     appendFileSync(options.logFile, `---- llmserve: replica ${options.id} started, pid ${pid} ----\n`);
     options.log(`replica ${options.id}: started pid ${pid}`);
     change("starting");
@@ -214,7 +226,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
       child = undefined;
       const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
       // Whatever else the group held goes with it.
-      if (isGroupAlive(pid)) killGroupNow(pid);
+      if (isGroupAlive(pid) && isOurProcessGroup(pid, ownerOf(pid))) killGroupNow(pid);
       if (lifecycle === "stopping" || lifecycle === "stopped") return;
       onFailure(failedReason ?? `the replica process ${how}`);
     });
@@ -322,7 +334,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     lastError = reason;
     dyingPid = victimPid;
     change("backoff");
-    void stopGroup(victimPid, options.stopGraceMs).then(() => {
+    void stopGroup(victimPid, options.stopGraceMs, ownerOf(victimPid)).then(() => {
       dyingPid = 0;
       if (lifecycle === "stopping" || lifecycle === "stopped") return;
       onFailure(reason);
@@ -370,6 +382,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
       ...(progress !== undefined ? { progress } : {}),
       ongoingRequests: ongoing,
       ...(startedAt !== undefined && child !== undefined ? { startedAt } : {}),
+      ...(startTime !== undefined && (child !== undefined || lifecycle === "stopping" || dyingPid > 0) ? { startTime } : {}),
       version: options.version,
     }),
     baseUrl,
@@ -408,7 +421,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
         child = undefined;
         let gone = true;
         if (hadProcess && victimPid > 0) {
-          const result = await stopGroup(victimPid, options.stopGraceMs);
+          const result = await stopGroup(victimPid, options.stopGraceMs, ownerOf(victimPid));
           gone = result.gone;
           options.log(
             `replica ${options.id}: pid ${victimPid} ${result.graceful ? "stopped" : "killed after the grace period"}`,
@@ -421,7 +434,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
       return stopping;
     },
     killNow: () => {
-      if (pid > 0) killGroupNow(pid);
+      if (pid > 0 && isOurProcessGroup(pid, ownerOf(pid))) killGroupNow(pid);
     },
     addOngoing: (delta) => {
       ongoing = Math.max(0, ongoing + delta);

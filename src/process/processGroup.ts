@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { isOurProcessGroup, type GroupOwner } from "./isOurProcessGroup.js";
 import { readProcStat } from "./readProcStat.js";
 import { KILL_CONFIRM_MS, PROCESS_POLL_INTERVAL_MS } from "./timeouts.js";
 
@@ -53,6 +54,8 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number,
 }
 
 export interface StopGroupResult {
+  /** The group was not proven ours (`isOurProcessGroup`): nothing was signalled. */
+  foreign?: true;
   /** The group exited after SIGTERM within the grace period. */
   graceful: boolean;
   /** SIGKILL was needed. */
@@ -61,11 +64,18 @@ export interface StopGroupResult {
   gone: boolean;
 }
 
-/** SIGTERM to the group, `graceMs` to exit, then SIGKILL to the group, then confirms it is gone. */
-export async function stopGroup(pgid: number, graceMs: number): Promise<StopGroupResult> {
+/**
+ * SIGTERM to the group, `graceMs` to exit, then SIGKILL to the group, then confirms it is gone. With `owner`, the
+ * group must be proven ours (`isOurProcessGroup`) before each signal; a group that is not is left alone.
+ */
+export async function stopGroup(pgid: number, graceMs: number, owner?: GroupOwner): Promise<StopGroupResult> {
   if (!isGroupAlive(pgid)) return { graceful: true, killed: false, gone: true };
+  if (owner !== undefined && !isOurProcessGroup(pgid, owner)) return { foreign: true, graceful: false, killed: false, gone: false };
   signalGroup(pgid, "SIGTERM");
+  // A stopped (SIGSTOPped) process handles SIGTERM only once continued.
+  signalGroup(pgid, "SIGCONT");
   if (await waitUntil(() => !isGroupAlive(pgid), graceMs)) return { graceful: true, killed: false, gone: true };
+  if (owner !== undefined && !isOurProcessGroup(pgid, owner)) return { graceful: true, killed: false, gone: true };
   signalGroup(pgid, "SIGKILL");
   const gone = await waitUntil(() => !isGroupAlive(pgid), KILL_CONFIRM_MS);
   return { graceful: false, killed: true, gone };
