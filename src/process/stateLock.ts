@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { acquireLockFile, readLockHolder, removeStaleLockFile } from "../lock/acquireLockFile.js";
+import { acquireLockFile, readLockHolder, removeStaleLockFile } from "./acquireLockFile.js";
 import { StateLockHeldError } from "./errors/StateLockHeldError.js";
 
 /** $LLMSERVE_HOME/state.lock: exists while a controller owns the home; holds that controller's pid. */

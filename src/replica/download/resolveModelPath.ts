@@ -5,7 +5,7 @@ import { DownloadError } from "./DownloadError.js";
 import { cachedModelPath } from "../../protocol/cachedModelPath.js";
 import { downloadFile, type DownloadProgress } from "./downloadFile.js";
 import { parseModelSource } from "../../protocol/parseModelSource.js";
-import { withLockFile } from "../../lock/withLockFile.js";
+import { withLockFile } from "../../process/withLockFile.js";
 
 export interface ResolveModelPathOptions {
   readonly modelsDir: string;

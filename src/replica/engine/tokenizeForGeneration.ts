@@ -1,5 +1,5 @@
 import type { Token } from "node-llama-cpp";
-import { OpenAIHttpError } from "../http/OpenAIHttpError.js";
+import { InvalidRequestError } from "../errors/InvalidRequestError.js";
 import type { Engine } from "./Engine.js";
 import { tokenizePrompt } from "./tokenizePrompt.js";
 
@@ -18,12 +18,12 @@ export function tokenizeForGeneration(
     const bytes = Buffer.byteLength(prompt);
     const leastTokens = Math.ceil(bytes / engine.maxBytesPerToken);
     if (leastTokens >= engine.contextSize) {
-      throw new OpenAIHttpError(
-        400,
+      throw new InvalidRequestError(
         `This model's maximum context length is ${engine.contextSize} tokens. However, your prompt is ${bytes} bytes ` +
           `long, which is at least ${leastTokens} tokens for this model (none of its tokens stands for more than ` +
           `${engine.maxBytesPerToken} bytes). Please reduce the length of the ${param === "messages" ? "messages" : "prompt"}.`,
-        { param, code: "context_length_exceeded" },
+        param,
+        "context_length_exceeded",
       );
     }
   }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { acquireLockFile, readLockHolder, removeStaleLockFile } from "../../../src/lock/acquireLockFile.js";
+import { acquireLockFile, readLockHolder, removeStaleLockFile } from "../../../src/process/acquireLockFile.js";
 import { readProcessIdentity } from "../../../src/process/processIdentity.js";
 import { createTempHome, REPO_ROOT } from "../../helpers/cli.js";
 
@@ -16,7 +16,7 @@ async function deadPid(): Promise<number> {
 // 100 ms, logging when it entered and left.
 const RACER = `
 import { appendFileSync } from "node:fs";
-import { withLockFile } from ${JSON.stringify(join(REPO_ROOT, "dist/lock/withLockFile.js"))};
+import { withLockFile } from ${JSON.stringify(join(REPO_ROOT, "dist/process/withLockFile.js"))};
 const [lockPath, logPath, startAt] = process.argv.slice(1);
 while (Date.now() < Number(startAt)) {}
 await withLockFile(lockPath, undefined, async () => {

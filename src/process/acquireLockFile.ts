@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { isSameProcess, readProcessIdentity, type ProcessIdentity } from "../process/processIdentity.js";
-import { LOCK_TAKEOVER_STALE_MS } from "../process/timeouts.js";
+import { isSameProcess, readProcessIdentity, type ProcessIdentity } from "./processIdentity.js";
+import { LOCK_TAKEOVER_STALE_MS } from "./timeouts.js";
 
 /** A lock file held by this process. */
 export interface LockFile {
