@@ -22,7 +22,7 @@ const MODEL_ID = "bench";
 /** Throughput and time to first token at each stream level, contenders interleaved within each repeat. */
 async function measureThroughput(targets, options, log) {
   const body = { prompt: "hello", max_tokens: options.tokens, temperature: 0 };
-  for (const target of Object.values(targets)) await runStreams(target.baseUrl, { ...target.body, ...body }, { streams: 1, rounds: 2 });
+  for (const target of Object.values(targets)) await runStreams(target.baseUrl, { ...target.body, ...body }, { streams: 1, rounds: 2, headers: target.headers });
   const levels = {};
   for (const streams of options.streams) {
     const runs = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
@@ -33,7 +33,7 @@ async function measureThroughput(targets, options, log) {
       for (const name of order) {
         // Let the previous contender's spinning threads (OpenMP, ggml's pool) go idle first: fair to whoever is next.
         await new Promise((resolve) => setTimeout(resolve, options.settleMs));
-        const run = await runStreams(targets[name].baseUrl, { ...targets[name].body, ...body }, { streams, rounds: options.rounds });
+        const run = await runStreams(targets[name].baseUrl, { ...targets[name].body, ...body }, { streams, rounds: options.rounds, headers: targets[name].headers });
         log(`e2e ${streams} stream(s) ${name}: ${run.tokensPerSecond.toFixed(1)} tok/s, TTFT p50 ${percentile(run.ttftMs, 50).toFixed(1)} ms`);
         runs[name].push(run);
       }
@@ -158,6 +158,9 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
     // Reference fronts before the same replica (bench/lib/referenceFront.mjs): what one more process hop costs on
     // this machine whatever the code, for the throughput rows and the proxy overhead.
     const fronts = [await startReferenceFront("http", replica.port), await startReferenceFront("tcp", replica.port)];
+    // The replica serves only with the controller's secret; the bench, as the same user, reads it from the
+    // replica's environment and sends it to the replica directly and through the reference fronts.
+    const replicaHeaders = { "x-llmserve-replica-token": replica.token };
     const references = { "node:http proxy": fronts[0].baseUrl, "tcp relay": fronts[1].baseUrl };
     try {
       const server = await startLlamaServer({
@@ -171,9 +174,9 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
         result.llamaServerArgs = server.args.join(" ");
         const targets = {
           llmserve: { baseUrl: controllerUrl, body: { model: MODEL_ID } },
-          replica: { baseUrl: replica.baseUrl, body: { model: MODEL_ID } },
+          replica: { baseUrl: replica.baseUrl, body: { model: MODEL_ID }, headers: replicaHeaders },
           ...(settings.references
-            ? Object.fromEntries(Object.entries(references).map(([name, baseUrl]) => [name, { baseUrl, body: { model: MODEL_ID } }]))
+            ? Object.fromEntries(Object.entries(references).map(([name, baseUrl]) => [name, { baseUrl, body: { model: MODEL_ID }, headers: replicaHeaders }]))
             : {}),
           "llama-server": { baseUrl: server.baseUrl, body: {} },
         };
@@ -186,7 +189,7 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
         ["/v1/completions", { model: MODEL_ID, prompt: "hello", max_tokens: 1, temperature: 0 }],
         ["/tokenize", { model: MODEL_ID, prompt: "hello" }],
       ]) {
-        const measured = await measureProxyOverhead({ directUrl: replica.baseUrl, proxiedUrl: controllerUrl, references, path: pathName, body, requests: settings.proxyRequests });
+        const measured = await measureProxyOverhead({ directUrl: replica.baseUrl, proxiedUrl: controllerUrl, references, path: pathName, body, headers: replicaHeaders, requests: settings.proxyRequests });
         const added = measured.references.map((front) => `${front.name} +${front.addedP50Ms} ms`).join(", ");
         log(`e2e proxy ${pathName}: direct p50 ${measured.directP50Ms} ms, through the controller +${measured.addedP50Ms} ms (${added})`);
         result.proxy.push(measured);

@@ -94,13 +94,22 @@ export function instancePids(status) {
   return pids;
 }
 
-/** The ready replicas of a status report: `{ id, pid, port, baseUrl }`. */
+/**
+ * The ready replicas of a status report: `{ id, pid, port, baseUrl, token }`; `token` is the secret the replica
+ * wants on every request, read from its environment (readable by the user who started it).
+ */
 export function readyReplicas(status) {
   return Object.values(status.applications)
     .flatMap((app) => Object.values(app.deployments))
     .flatMap((deployment) => deployment.replicas)
     .filter((replica) => replica.lifecycle === "ready" && replica.port !== null)
-    .map((replica) => ({ id: replica.replica_id, pid: replica.pid, port: replica.port, baseUrl: `http://127.0.0.1:${replica.port}` }));
+    .map((replica) => ({
+      id: replica.replica_id,
+      pid: replica.pid,
+      port: replica.port,
+      baseUrl: `http://127.0.0.1:${replica.port}`,
+      token: readFileSync(`/proc/${replica.pid}/environ`, "utf8").split("\0").find((entry) => entry.startsWith("LLMSERVE_REPLICA_TOKEN="))?.slice("LLMSERVE_REPLICA_TOKEN=".length),
+    }));
 }
 
 /**

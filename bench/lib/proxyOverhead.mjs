@@ -4,11 +4,11 @@
 import { Agent, request } from "undici";
 import { median, percentile } from "./stats.mjs";
 
-async function timedRequest(url, body, dispatcher) {
+async function timedRequest(url, body, dispatcher, headers) {
   const started = performance.now();
   const response = await request(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body,
     dispatcher,
   });
@@ -24,9 +24,10 @@ const round = (value) => Math.round(value * 1000) / 1000;
  * Sends `requests` POSTs of `body` to `path` straight to `directUrl`, through `proxiedUrl` and through each of
  * `references` ({ name: baseUrl }) (keep-alive, one connection each, as a client library would), after `warmup`
  * untimed rounds. Returns per side p50/p90 latency, the added p50 (proxied p50 - direct p50), the median of the
- * paired differences, and each reference's added p50.
+ * paired differences, and each reference's added p50. `headers` go to every side alike (the controller drops the
+ * replica token a client sends and adds its own).
  */
-export async function measureProxyOverhead({ directUrl, proxiedUrl, references = {}, path, body, requests = 200, warmup = 10 }) {
+export async function measureProxyOverhead({ directUrl, proxiedUrl, references = {}, path, body, headers = {}, requests = 200, warmup = 10 }) {
   const payload = JSON.stringify(body);
   const sides = [
     { name: "direct", url: `${directUrl}${path}` },
@@ -37,7 +38,7 @@ export async function measureProxyOverhead({ directUrl, proxiedUrl, references =
     for (let i = 0; i < warmup + requests; i++) {
       const order = sides.map((_, j) => sides[(i + j) % sides.length]);
       for (const side of order) {
-        const ms = await timedRequest(side.url, payload, side.dispatcher);
+        const ms = await timedRequest(side.url, payload, side.dispatcher, headers);
         if (i >= warmup) side.times.push(ms);
       }
     }

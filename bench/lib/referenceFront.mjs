@@ -9,6 +9,8 @@ import { connect, createServer as createTcpServer } from "node:net";
 import { Agent } from "undici";
 
 const [kind, upstreamPort] = process.argv.slice(2);
+// The replica's access token (src/protocol/replicaToken.ts), passed on as the controller passes it.
+const TOKEN_HEADER = "x-llmserve-replica-token";
 const upstream = `http://127.0.0.1:${upstreamPort}`;
 const ready = (server) => server.listen(0, "127.0.0.1", () => console.log(server.address().port));
 
@@ -20,7 +22,17 @@ if (kind === "http") {
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       dispatcher.dispatch(
-        { origin: upstream, path: req.url, method: req.method, headers: { "content-type": "application/json", "content-length": String(body.length) }, body },
+        {
+          origin: upstream,
+          path: req.url,
+          method: req.method,
+          headers: {
+            "content-type": "application/json",
+            "content-length": String(body.length),
+            ...(req.headers[TOKEN_HEADER] !== undefined ? { [TOKEN_HEADER]: req.headers[TOKEN_HEADER] } : {}),
+          },
+          body,
+        },
         {
           onRequestStart() {},
           onResponseStart(_controller, statusCode, headers) {

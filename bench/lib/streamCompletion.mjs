@@ -24,11 +24,11 @@ async function postWithOneRetry(url, init) {
  * POSTs a streamed completion and records when each text event arrives. Returns `{ tokens, ttftMs, gapsMs,
  * totalMs }`; `tokens` is the server's usage.completion_tokens when it sends usage, else the number of text events.
  */
-export async function streamCompletion(baseUrl, body, { signal } = {}) {
+export async function streamCompletion(baseUrl, body, { signal, headers = {} } = {}) {
   const started = performance.now();
   const response = await postWithOneRetry(`${baseUrl}/v1/completions`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }),
     signal,
     dispatcher,
@@ -65,15 +65,15 @@ export async function streamCompletion(baseUrl, body, { signal } = {}) {
 /**
  * `streams` clients at once, each sending `rounds` requests one after another; `body` is the request, or a function
  * of (stream, round) giving each its own. Returns aggregate tokens/s over the wall time, time-to-first-token and
- * inter-token gaps of all requests.
+ * inter-token gaps of all requests. `headers` go with every request.
  */
-export async function runStreams(baseUrl, body, { streams, rounds }) {
+export async function runStreams(baseUrl, body, { streams, rounds, headers = {} }) {
   const results = [];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: streams }, async (_, stream) => {
       for (let round = 0; round < rounds; round++) {
-        results.push(await streamCompletion(baseUrl, typeof body === "function" ? body(stream, round) : body));
+        results.push(await streamCompletion(baseUrl, typeof body === "function" ? body(stream, round) : body, { headers }));
       }
     }),
   );

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Agent } from "undici";
+import { decodeJsonBody } from "../protocol/decodeJsonBody.js";
 import type { Deployment } from "./deployment.js";
 import { NoReplicaAvailableError } from "./errors/NoReplicaAvailableError.js";
 import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
@@ -21,6 +22,8 @@ export interface ServingTable {
 export interface ApiServerOptions {
   table: ServingTable;
   requestTimeoutMs: number | undefined;
+  /** Sent to the replicas with every request (they refuse requests without it). */
+  replicaToken: string | undefined;
   keepAliveTimeoutMs: number;
   /** When set, every request but /health must send `Authorization: Bearer <apiKey>`. */
   apiKey: string | undefined;
@@ -33,6 +36,9 @@ export interface ApiServer {
   /** Stops accepting, lets in-flight requests finish within `timeoutMs`, then closes what is left. */
   drain: (timeoutMs: number) => Promise<boolean>;
 }
+
+/** A full queue or no reachable replica is over in about this long: clients may retry then (RFC 9110 10.2.3). */
+const RETRY_AFTER = { "retry-after": "1" } as const;
 
 /** Routes by body `model` need the body; these are the POST endpoints proxied to replicas. */
 const MODEL_ENDPOINTS = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/tokenize", "/detokenize"]);
@@ -82,13 +88,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (body === undefined) {
       return sendOpenAIError(res, 413, bodyTooLargeMessage(MAX_REQUEST_BODY_BYTES), { code: "request_too_large" });
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString("utf8"));
-    } catch {
-      return sendOpenAIError(res, 400, "The request body is not valid JSON.", { code: "invalid_json" });
-    }
-    const model = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["model"] : undefined;
+    const decoded = decodeJsonBody(body, req.headers["content-type"]);
+    if (!decoded.ok) return sendOpenAIError(res, 400, decoded.message, { code: decoded.code });
+    const parsed = decoded.value;
+    const model = parsed["model"];
     const resolved = resolveModel(scope, model);
     if (!resolved.ok) {
       return sendOpenAIError(res, resolved.status, resolved.message, { code: resolved.code, param: resolved.param });
@@ -99,8 +102,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     // The replica serves one model and wants its id: fill in the one the controller chose, as a last key (it wins
     // over a null one) added to the text as sent, so numbers keep their spelling (`300.0` stays a float).
-    const isObject = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
-    const forwarded = isObject && (model === undefined || model === null || model === "")
+    const forwarded = (model === undefined || model === null || model === "")
       ? withLastKey(body.toString("utf8"), "model", resolved.modelId)
       : body;
     await forward(req, res, forwarded, deployment, `${scope.path}${url.search}`);
@@ -115,7 +117,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       try {
         const baseUrl = lease.replica.baseUrl();
         if (baseUrl === undefined) continue;
-        await proxyToReplica({ req, res, body, baseUrl, path, dispatcher, headersTimeoutMs: options.requestTimeoutMs });
+        await proxyToReplica({ req, res, body, baseUrl, path, dispatcher, headersTimeoutMs: options.requestTimeoutMs, replicaToken: options.replicaToken });
         return;
       } catch (error) {
         if (error instanceof ReplicaUnreachableError) {
@@ -124,7 +126,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         }
         const name = (error as Error).name;
         if (name === "HeadersTimeoutError") {
-          return sendOpenAIError(res, 408, "Request server side timeout (http_options.request_timeout_s).", {
+          // A gateway timeout: the replica may be frozen, so it gets no new request until a health check passes.
+          lease.replica.reportTimeout();
+          return sendOpenAIError(res, 504, `The replica did not answer within http_options.request_timeout_s (${(options.requestTimeoutMs ?? 0) / 1000} s).`, {
             code: "request_timeout",
           });
         }
@@ -133,7 +137,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         lease.release();
       }
     }
-    sendOpenAIError(res, 503, `No replica of ${deployment.key} is reachable right now.`, { code: "replica_unreachable" });
+    sendOpenAIError(res, 503, `No replica of ${deployment.key} is reachable right now.`, {
+      code: "replica_unreachable",
+      headers: RETRY_AFTER,
+    });
   };
 
   /** Queues the request until a replica has room; undefined once answered (503) or the client is gone. */
@@ -146,7 +153,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     } catch (error) {
       if (abort.signal.aborted) return undefined;
       const code = error instanceof NoReplicaAvailableError ? error.code : undefined;
-      sendOpenAIError(res, 503, (error as Error).message, code === undefined ? {} : { code });
+      sendOpenAIError(res, 503, (error as Error).message, code === undefined ? {} : { code, headers: RETRY_AFTER });
       return undefined;
     } finally {
       res.off("close", onClose);
@@ -221,8 +228,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** `Authorization: Bearer KEY`, the scheme in any case (RFC 9110 11.1); the key compared in constant time. */
 function bearerMatches(header: string | undefined, key: string): boolean {
-  const given = Buffer.from(header ?? "");
-  const wanted = Buffer.from(`Bearer ${key}`);
+  const match = /^bearer +(.*)$/i.exec(header ?? "");
+  const given = Buffer.from(match?.[1] ?? "");
+  const wanted = Buffer.from(key);
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

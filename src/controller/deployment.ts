@@ -33,8 +33,8 @@ export interface DeploymentDeps {
   logDir: string;
   placement: Placement;
   autoscalerFactory: AutoscalerFactory;
-  /** The command that runs `llmserve replica` for a spec (without env; placement and env_vars are added). */
-  replicaCommand: (spec: DeploymentSpec) => { file: string; args: string[] };
+  /** The command that runs `llmserve replica` for a spec; its `env` goes over placement's and env_vars. */
+  replicaCommand: (spec: DeploymentSpec) => { file: string; args: string[]; env?: Record<string, string> };
   stopGraceMs: number;
   log: (message: string) => void;
   onChange: () => void;
@@ -104,7 +104,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
   const key = state().key;
 
   const queue = createRequestQueue<SupervisedReplica>({
-    routable: () => routableReplicaIds(state(), (id) => replicas.get(id)?.isReady() ?? false).map((id) => replicas.get(id)!),
+    routable: () => routableReplicaIds(state(), (id) => replicas.get(id)?.isRoutable() ?? false).map((id) => replicas.get(id)!),
     maxOngoingPerReplica: () => state().serving.spec.maxOngoingRequests,
     maxQueued: () => state().serving.spec.maxQueuedRequests,
     waitTimeoutMs: QUEUE_WAIT_TIMEOUT_MS,
@@ -200,7 +200,7 @@ async function placeReplica(deps: DeploymentDeps, spec: DeploymentSpec, replicaI
   const cuda = placed.env["CUDA_VISIBLE_DEVICES"];
   return {
     ...command,
-    env: { ...spec.envVars, ...placed.env },
+    env: { ...spec.envVars, ...placed.env, ...command.env },
     gpus: placed.gpus,
     ...(cuda !== undefined && cuda !== "" ? { cudaVisibleDevices: cuda } : {}),
     settled: () => deps.placement.loaded(replicaId),

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
+import { REPLICA_TOKEN_HEADER } from "../protocol/replicaToken.js";
 import { sendHeadWithFirstChunk } from "../sendHeadWithFirstChunk.js";
 import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
 
@@ -14,6 +15,8 @@ export interface ProxyRequest {
   dispatcher: Dispatcher;
   /** http_options.request_timeout_s; undefined = none. Streams are never cut once they started. */
   headersTimeoutMs: number | undefined;
+  /** Sent as `x-llmserve-replica-token` (whatever the client sent under that name is dropped). */
+  replicaToken?: string | undefined;
 }
 
 const HOP_BY_HOP = new Set([
@@ -99,7 +102,7 @@ export function proxyToReplica(proxy: ProxyRequest): Promise<void> {
           origin: proxy.baseUrl,
           path: proxy.path,
           method: (req.method ?? "GET") as Dispatcher.HttpMethod,
-          headers: forwardHeaders(req.headers, proxy.body.length),
+          headers: forwardHeaders(req.headers, proxy.body.length, proxy.replicaToken),
           body: proxy.body.length > 0 ? proxy.body : null,
           headersTimeout: proxy.headersTimeoutMs ?? 0,
           bodyTimeout: 0,
@@ -112,13 +115,14 @@ export function proxyToReplica(proxy: ProxyRequest): Promise<void> {
   });
 }
 
-function forwardHeaders(headers: IncomingHttpHeaders, bodyLength: number): Record<string, string> {
+function forwardHeaders(headers: IncomingHttpHeaders, bodyLength: number, replicaToken: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || name === "content-length") continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || name === "content-length" || name === REPLICA_TOKEN_HEADER) continue;
     out[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   if (bodyLength > 0) out["content-length"] = String(bodyLength);
+  if (replicaToken !== undefined) out[REPLICA_TOKEN_HEADER] = replicaToken;
   return out;
 }
 

@@ -6,6 +6,9 @@ import { formatControllerStartupEvent, type ControllerStartupEvent } from "../pr
 import type { ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
 import { removeReplicaSpecs, replicaSpecPath, writeReplicaSpecFile } from "../protocol/ReplicaSpec.js";
 import { removeStateFile, writeStateFile } from "../protocol/stateFile.js";
+import { REPLICA_TOKEN_ENV } from "../protocol/replicaToken.js";
+import { INSTANCE_ID_ENV } from "../process/instanceProcesses.js";
+import { readProcessIdentity } from "../process/processIdentity.js";
 import { StateLockHeldError } from "../process/errors/StateLockHeldError.js";
 import { acquireStateLock, type StateLock } from "../process/stateLock.js";
 import { REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
@@ -55,12 +58,14 @@ export async function runController(options: RunControllerOptions): Promise<numb
   const claimed = await claim(options);
   if (!claimed.ok) return fail(claimed.reason, claimed.lock);
   const { spec, lock } = claimed;
+  // Replicas take requests only with this secret (src/protocol/replicaToken.ts): a new one for every controller.
+  const replicaToken = randomBytes(32).toString("hex");
   let stateWriter: ReturnType<typeof createStateWriter> | undefined;
   const controller = createController({
     logDir: join(options.home, "logs"),
     placement: gpuPlacement({ modelsDir: join(options.home, "models"), log }),
     autoscalerFactory: rayAutoscaler,
-    replicaCommand: replicaCommandIn(options.home),
+    replicaCommand: replicaCommandIn(options.home, replicaToken),
     stopGraceMs: REPLICA_STOP_GRACE_MS,
     log,
     onChange: () => stateWriter?.changed(),
@@ -68,6 +73,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
   const api = createApiServer({
     table: controller,
     requestTimeoutMs: spec.requestTimeoutMs,
+    replicaToken,
     keepAliveTimeoutMs: spec.keepAliveTimeoutMs,
     apiKey: claimed.apiKey,
     log,
@@ -120,7 +126,7 @@ async function serve({ options, claimed, controller, api, port, log, attachState
   let stopping = false;
   const snapshot = (): ControllerState =>
     controller.record({ ...record, gracefulShutdownTimeoutMs: controller.gracefulTimeoutMs() });
-  const writer = createStateWriter(home, snapshot);
+  const writer = createStateWriter(home, snapshot, log);
 
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
@@ -166,8 +172,12 @@ async function serve({ options, claimed, controller, api, port, log, attachState
     shutdown: () => shutdown("requested over the admin endpoint"),
     log,
   });
+  const self = readProcessIdentity(process.pid);
+  const instanceId = process.env[INSTANCE_ID_ENV];
   record = {
     pid: process.pid,
+    ...(self?.startTime !== undefined ? { startTime: self.startTime } : {}),
+    ...(instanceId !== undefined && instanceId !== "" ? { instanceId } : {}),
     startedAt: Date.now() / 1000,
     host: spec.host,
     port,
@@ -234,15 +244,19 @@ function listenFailure(spec: ControllerSpec, error: NodeJS.ErrnoException): stri
 
 /**
  * `llmserve replica --spec FILE` from this same installation (or the fixture named by LLMSERVE_REPLICA_ENTRY, in
- * tests). The spec file is the deployment version's, resolved when the config was loaded: a restart reads it, never
- * the YAML as it is on disk now.
+ * tests), with the instance's replica token in its environment. The spec file is the deployment version's, resolved
+ * when the config was loaded: a restart reads it, never the YAML as it is on disk now.
  */
-function replicaCommandIn(home: string): (spec: DeploymentSpec) => { file: string; args: string[] } {
+function replicaCommandIn(home: string, replicaToken: string): (spec: DeploymentSpec) => { file: string; args: string[]; env: Record<string, string> } {
   const entry = process.env["LLMSERVE_REPLICA_ENTRY"] ?? fileURLToPath(new URL("../../bin/llmserve.js", import.meta.url));
   return (spec) => {
     const specFile = replicaSpecPath(home, spec.appName, spec.name, spec.version);
     writeReplicaSpecFile(specFile, spec.replica);
-    return { file: process.execPath, args: [entry, "replica", "--spec", specFile, "--host", "127.0.0.1", "--port", "0"] };
+    return {
+      file: process.execPath,
+      args: [entry, "replica", "--spec", specFile, "--host", "127.0.0.1", "--port", "0"],
+      env: { [REPLICA_TOKEN_ENV]: replicaToken },
+    };
   };
 }
 

@@ -1,5 +1,6 @@
+import { statSync } from "node:fs";
 import type { ControllerState } from "../protocol/ControllerState.js";
-import { writeStateFile } from "../protocol/stateFile.js";
+import { stateFilePath, writeStateFile } from "../protocol/stateFile.js";
 import { STATE_FLUSH_INTERVAL_MS } from "./timeouts.js";
 
 export interface StateWriter {
@@ -7,17 +8,25 @@ export interface StateWriter {
   changed: () => void;
   /** Writes now. */
   flush: () => void;
-  /** Control-loop tick: writes when something changed and the last write is STATE_FLUSH_INTERVAL_MS old. */
+  /**
+   * Control-loop tick: writes when something changed and the last write is STATE_FLUSH_INTERVAL_MS old, or when
+   * someone else changed, damaged or removed the file since (checked at most every STATE_FLUSH_INTERVAL_MS), so that
+   * `status` and `shutdown` read the live instance again (they find its processes by their environment meanwhile).
+   */
   tick: (nowMs: number) => void;
   /** Stops writing on `changed` (shutdown writes its own). */
   pause: () => void;
 }
 
 /** Keeps $LLMSERVE_HOME/state.json up to date with `snapshot()` without writing it for every counter. */
-export function createStateWriter(home: string, snapshot: () => ControllerState): StateWriter {
+export function createStateWriter(home: string, snapshot: () => ControllerState, log: (message: string) => void): StateWriter {
+  const path = stateFilePath(home);
   let dirty = true;
   let lastPids = "";
   let lastFlush = 0;
+  let lastCheck = 0;
+  /** The file's stamp as this writer left it. */
+  let written: string | undefined;
   let paused = false;
   const flush = (): void => {
     const state = snapshot();
@@ -25,6 +34,12 @@ export function createStateWriter(home: string, snapshot: () => ControllerState)
     lastFlush = Date.now();
     dirty = false;
     writeStateFile(home, state);
+    written = fileStamp(path);
+  };
+  const intact = (nowMs: number): boolean => {
+    if (nowMs - lastCheck < STATE_FLUSH_INTERVAL_MS) return true;
+    lastCheck = nowMs;
+    return fileStamp(path) === written;
   };
   return {
     changed: () => {
@@ -34,6 +49,10 @@ export function createStateWriter(home: string, snapshot: () => ControllerState)
     flush,
     tick: (nowMs) => {
       if (dirty && nowMs - lastFlush >= STATE_FLUSH_INTERVAL_MS) flush();
+      else if (!intact(nowMs)) {
+        log(`${path} was changed or removed by another process; writing it again`);
+        flush();
+      }
     },
     pause: () => {
       paused = true;
@@ -48,4 +67,14 @@ export function pidSignature(state: ControllerState): string {
     .filter((pid) => pid > 0)
     .sort((a, b) => a - b)
     .join(",");
+}
+
+/** Inode, size and modification time: what changes when anyone else writes, truncates, replaces or removes a file. */
+function fileStamp(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return `${stat.ino}/${stat.size}/${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,12 +1,16 @@
 import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { spawn, type ChildProcess } from "node:child_process";
 import type { ReplicaRecord } from "../protocol/ControllerState.js";
 import { checkReplicaHealth } from "./healthChecker.js";
+import { llmserveHome } from "../llmserveHome.js";
+import { INSTANCE_ID_ENV } from "../process/instanceProcesses.js";
+import { isOurProcessGroup, type GroupOwner } from "../process/isOurProcessGroup.js";
+import { readProcessIdentity } from "../process/processIdentity.js";
 import { isGroupAlive, killGroupNow, stopGroup } from "../process/processGroup.js";
 import { decideReplica } from "./replica/decideReplica.js";
-import { initialReplicaState, replicaRecord, type ReplicaEffect, type ReplicaInput, type ReplicaState } from "./replica/ReplicaState.js";
+import { initialReplicaState, isRoutable, replicaRecord, type ReplicaEffect, type ReplicaInput, type ReplicaState } from "./replica/ReplicaState.js";
 import { parseReplicaEvent } from "../protocol/ReplicaEvent.js";
 import { runMachine, type Effects } from "./runMachine.js";
 import { REPLICA_LISTEN_TIMEOUT_MS, REPLICA_READY_TIMEOUT_MS } from "./timeouts.js";
@@ -15,7 +19,7 @@ import { REPLICA_LISTEN_TIMEOUT_MS, REPLICA_READY_TIMEOUT_MS } from "./timeouts.
 export interface ReplicaLaunch {
   file: string;
   args: string[];
-  /** Added to the controller's environment (runtime_env.env_vars, CUDA_VISIBLE_DEVICES). */
+  /** Added to the controller's environment (runtime_env.env_vars, CUDA_VISIBLE_DEVICES, the replica token). */
   env: Record<string, string>;
   /** GPU indices this launch was placed on; [] = CPU. */
   gpus: number[];
@@ -62,6 +66,13 @@ export interface SupervisedReplica {
   /** `http://127.0.0.1:PORT` once listening. */
   baseUrl: () => string | undefined;
   isReady: () => boolean;
+  /** Ready, and no request timed out on it since its last passing health check: it may take new requests. */
+  isRoutable: () => boolean;
+  /**
+   * A proxied request timed out on it (passive outlier detection, as Envoy's): counts as a failed health check at
+   * once, and it gets no new request until a health check passes (one is made right away).
+   */
+  reportTimeout: () => void;
   /** Failures in a row without a long healthy stretch in between. */
   consecutiveFailures: () => number;
   /** Whether it was ever ready since start(). */
@@ -87,6 +98,13 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   let resolveStop: ((gone: boolean) => void) | undefined;
   let stopped: Promise<boolean> | undefined;
   let ongoing = 0;
+  const ownerOf = (pid: number, startTime: string | undefined): GroupOwner => ({
+    home: resolve(llmserveHome()),
+    instanceId: process.env[INSTANCE_ID_ENV],
+    leader: { pid, ...(startTime !== undefined ? { startTime } : {}) },
+  });
+  /** Signals a group only after proving it is still the one this replica started. */
+  const isOurs = (pid: number, startTime: string | undefined): boolean => pid > 0 && isOurProcessGroup(pid, ownerOf(pid, startTime));
 
   const effects: Effects<ReplicaEffect> = {
     launch: () => void askPlacement(),
@@ -104,19 +122,21 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
       );
     },
     stopFailedGroup: (effect) => {
-      void stopGroup(effect.pid, options.stopGraceMs).then(() => dispatch({ type: "failedGroupStopped", reason: effect.reason }));
+      void stopGroup(effect.pid, options.stopGraceMs, ownerOf(effect.pid, effect.startTime)).then(() =>
+        dispatch({ type: "failedGroupStopped", reason: effect.reason }),
+      );
     },
     stopGroup: (effect) => {
       if (effect.pid <= 0 || (!effect.running && !isGroupAlive(effect.pid))) {
         dispatch({ type: "stopped", gone: true, how: undefined });
         return;
       }
-      void stopGroup(effect.pid, options.stopGraceMs).then((result) =>
+      void stopGroup(effect.pid, options.stopGraceMs, ownerOf(effect.pid, effect.startTime)).then((result) =>
         dispatch({ type: "stopped", gone: result.gone, how: result.graceful ? "stopped" : "killed" }),
       );
     },
     reapGroup: (effect) => {
-      if (isGroupAlive(effect.pid)) killGroupNow(effect.pid);
+      if (isGroupAlive(effect.pid) && isOurs(effect.pid, effect.startTime)) killGroupNow(effect.pid);
     },
     stopDone: (effect) => resolveStop?.(effect.gone),
     log: (effect) => options.log(effect.message),
@@ -153,7 +173,8 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
 
   const spawnProcess = (number: number): void => {
     const child = spawnReplicaProcess(launch!, options);
-    dispatch({ type: "spawned", spawn: number, pid: child.pid ?? 0 });
+    const pid = child.pid ?? 0;
+    dispatch({ type: "spawned", spawn: number, pid, startTime: readProcessIdentity(pid)?.startTime });
     createInterface({ input: child.stdout! }).on("line", (line) => {
       if (state().child !== number) return;
       const event = parseReplicaEvent(line);
@@ -175,6 +196,8 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     record: () => replicaRecord(state(), ongoing),
     baseUrl,
     isReady: () => state().lifecycle === "ready",
+    isRoutable: () => isRoutable(state()),
+    reportTimeout: () => dispatch({ type: "requestTimedOut" }),
     consecutiveFailures: () => state().failures,
     everReady: () => state().everReady,
     pendingReason: () => (state().lifecycle === "pending" ? state().pendingReason : undefined),
@@ -188,7 +211,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
       return stopped;
     },
     killNow: () => {
-      if (state().pid > 0) killGroupNow(state().pid);
+      if (isOurs(state().pid, state().startTime)) killGroupNow(state().pid);
     },
     addOngoing: (delta) => {
       ongoing = Math.max(0, ongoing + delta);

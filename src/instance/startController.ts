@@ -1,8 +1,10 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
-import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
+import { INSTANCE_HOME_ENV, INSTANCE_ID_ENV } from "../process/instanceProcesses.js";
 import { ControllerStartError } from "./errors/ControllerStartError.js";
 import { parseControllerStartupEvent, type ControllerStartupEvent } from "../protocol/ControllerStartupEvent.js";
 import { CONTROLLER_START_TIMEOUT_MS } from "./timeouts.js";
@@ -43,7 +45,9 @@ export async function startController(home: string, configPath: string, env: Nod
   let subprocess: ResultPromise;
   try {
     subprocess = execa(process.execPath, [...CONTROLLER_NODE_FLAGS, bin, "_controller", "--config", configPath], {
-      env: { ...env, LLMSERVE_HOME: home },
+      // Every process of the instance carries these (replicas inherit them): `status` and `shutdown` find them by
+      // them even when state.json is lost, and prove a pid is ours before signalling it.
+      env: { ...env, [INSTANCE_HOME_ENV]: resolve(home), [INSTANCE_ID_ENV]: randomUUID() },
       extendEnv: false,
       detached: true,
       cleanup: false,

@@ -1,7 +1,8 @@
 import type { ControllerState } from "../protocol/ControllerState.js";
 import { requestShutdown } from "./controllerClient.js";
+import { isOurProcessGroup } from "../process/isOurProcessGroup.js";
 import { isGroupAlive, isPidAlive, signalGroup, stopGroup, waitUntil } from "../process/processGroup.js";
-import { recordedGroups } from "./inspectInstance.js";
+import { ownerOf, recordedGroups, recordedStartTime } from "./inspectInstance.js";
 import { removeStaleStateLock } from "../process/stateLock.js";
 import { readStateFile, removeStateFile } from "../protocol/stateFile.js";
 import { SHUTDOWN_MARGIN_MS } from "./timeouts.js";
@@ -30,27 +31,34 @@ export async function stopInstance(home: string, recorded: ControllerState): Pro
   const controller = recorded.controller;
   const stopped = describeProcesses(recorded);
   const asked = await requestShutdown(controller);
-  if (!asked) signalGroup(controller.pid, "SIGTERM");
+  const owner = (state: ControllerState, pgid: number) => ownerOf(home, state, pgid, recordedStartTime(state, pgid));
+  if (!asked && isOurProcessGroup(controller.pid, owner(recorded, controller.pid))) signalGroup(controller.pid, "SIGTERM");
   const deadline =
     (controller.gracefulShutdownTimeoutMs ?? 0) + REPLICA_STOP_GRACE_MS + KILL_CONFIRM_MS + SHUTDOWN_MARGIN_MS;
   const finished = await waitUntil(() => !isPidAlive(controller.pid), deadline);
 
   // The controller may have started a replica after we read the state: take the newest record too.
   const latest = readStateFile(home);
-  const groups = new Set([...recordedGroups(recorded), ...(latest !== undefined ? recordedGroups(latest) : [])]);
+  const groups = new Map<number, ControllerState>();
+  for (const state of latest !== undefined ? [recorded, latest] : [recorded]) {
+    for (const pgid of recordedGroups(state)) groups.set(pgid, state);
+  }
   if (latest !== undefined) {
     for (const process of describeProcesses(latest)) {
       if (!stopped.some((p) => p.pid === process.pid)) stopped.push(process);
     }
   }
-  const alive = [...groups].filter(isGroupAlive);
-  const results = await Promise.all(alive.map(async (pgid) => ({ pgid, gone: (await stopGroup(pgid, 0)).gone })));
-  const survivors = results.filter((r) => !r.gone).map((r) => r.pgid);
+  const alive = [...groups.keys()].filter(isGroupAlive);
+  const results = await Promise.all(
+    alive.map(async (pgid) => ({ pgid, result: await stopGroup(pgid, 0, owner(groups.get(pgid)!, pgid)) })),
+  );
+  // A group that is not ours any more (its pid reused) is not ours to stop or to wait for.
+  const survivors = results.filter((r) => !r.result.gone && r.result.foreign !== true).map((r) => r.pgid);
   if (survivors.length === 0) {
     removeStateFile(home);
     removeStaleStateLock(home);
   }
-  return { stopped, forced: !finished || alive.length > 0, survivors };
+  return { stopped, forced: !finished || results.some((r) => r.result.foreign !== true), survivors };
 }
 
 function describeProcesses(state: ControllerState): StoppedProcess[] {

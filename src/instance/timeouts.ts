@@ -12,3 +12,8 @@ export const RUN_POLL_INTERVAL_MS = 100;
 export const SHUTDOWN_MARGIN_MS = 5_000;
 /** `logs --follow` and blocking `run`: how often log files are polled for new lines. */
 export const LOG_TAIL_POLL_INTERVAL_MS = 200;
+/**
+ * `shutdown` of an instance whose state file is lost (its graceful_shutdown_timeout_s with it): how long its
+ * controller gets after SIGTERM: Ray's default graceful_shutdown_timeout_s (20 s), the replica grace and a margin.
+ */
+export const UNRECORDED_CONTROLLER_STOP_MS = 30_000;

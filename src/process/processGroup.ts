@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { isOurProcessGroup, type GroupOwner } from "./isOurProcessGroup.js";
+import { readProcStat } from "./readProcStat.js";
 import { KILL_CONFIRM_MS, PROCESS_POLL_INTERVAL_MS } from "./timeouts.js";
 
 /**
@@ -52,6 +54,8 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number,
 }
 
 export interface StopGroupResult {
+  /** The group was not proven ours (`isOurProcessGroup`): nothing was signalled. */
+  foreign?: true;
   /** The group exited after SIGTERM within the grace period. */
   graceful: boolean;
   /** SIGKILL was needed. */
@@ -60,11 +64,18 @@ export interface StopGroupResult {
   gone: boolean;
 }
 
-/** SIGTERM to the group, `graceMs` to exit, then SIGKILL to the group, then confirms it is gone. */
-export async function stopGroup(pgid: number, graceMs: number): Promise<StopGroupResult> {
+/**
+ * SIGTERM to the group, `graceMs` to exit, then SIGKILL to the group, then confirms it is gone. With `owner`, the
+ * group must be proven ours (`isOurProcessGroup`) before each signal; a group that is not is left alone.
+ */
+export async function stopGroup(pgid: number, graceMs: number, owner?: GroupOwner): Promise<StopGroupResult> {
   if (!isGroupAlive(pgid)) return { graceful: true, killed: false, gone: true };
+  if (owner !== undefined && !isOurProcessGroup(pgid, owner)) return { foreign: true, graceful: false, killed: false, gone: false };
   signalGroup(pgid, "SIGTERM");
+  // A stopped (SIGSTOPped) process handles SIGTERM only once continued.
+  signalGroup(pgid, "SIGCONT");
   if (await waitUntil(() => !isGroupAlive(pgid), graceMs)) return { graceful: true, killed: false, gone: true };
+  if (owner !== undefined && !isOurProcessGroup(pgid, owner)) return { graceful: true, killed: false, gone: true };
   signalGroup(pgid, "SIGKILL");
   const gone = await waitUntil(() => !isGroupAlive(pgid), KILL_CONFIRM_MS);
   return { graceful: false, killed: true, gone };
@@ -102,17 +113,3 @@ export function groupMembers(pgid: number): number[] {
   }
   return members;
 }
-
-/** Parses /proc/<pid>/stat (Linux only): state letter, ppid and pgid. */
-export function readProcStat(pid: number): { state: string; ppid: number; pgid: number } | undefined {
-  if (process.platform !== "linux") return undefined;
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name is in parentheses and may contain spaces; fields after the last ')' are fixed.
-    const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return { state: rest[0] ?? "", ppid: Number(rest[1]), pgid: Number(rest[2]) };
-  } catch {
-    return undefined;
-  }
-}
-

@@ -70,6 +70,8 @@ export interface ReplicaRecord {
   memoryBytes?: number;
   /** Unix seconds the current process started. */
   startedAt?: number;
+  /** The current process's start time (`ProcessIdentity.startTime`), checked before it is signalled. */
+  startTime?: string;
   /** Version (config hash) of the deployment this replica runs. */
   version: string;
 }
@@ -101,6 +103,10 @@ export interface ApplicationRecord {
 
 export interface ControllerRecord {
   pid: number;
+  /** The controller's start time (`ProcessIdentity.startTime`), checked before it is signalled. */
+  startTime?: string;
+  /** `LLMSERVE_INSTANCE_ID` in the environment of the controller and of every replica (`src/process/instanceProcesses.ts`). */
+  instanceId?: string;
   /** Unix seconds. */
   startedAt: number;
   host: string;

@@ -20,6 +20,11 @@ export interface RunReplicaOptions {
   readonly onEvent: (event: ReplicaEvent) => void;
   /** Log lines (stderr). */
   readonly log: (line: string) => void;
+  /**
+   * When set, every request but `GET /health` must carry it in `x-llmserve-replica-token` (401 otherwise): the
+   * controller that started the replica sends it, so nobody reaches the model around the controller's API key.
+   */
+  readonly accessToken?: string | undefined;
 }
 
 export interface RunningReplica {
@@ -48,7 +53,7 @@ export async function runReplica(settings: ReplicaSettings, options: RunReplicaO
     engine: undefined,
     chatTemplate: undefined,
   };
-  const server = createReplicaServer(runtime, options.log);
+  const server = createReplicaServer(runtime, options.log, options.accessToken);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

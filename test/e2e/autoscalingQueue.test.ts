@@ -59,6 +59,7 @@ describe("the controller's queue and draining", () => {
     expect(refused).toBeInstanceOf(OpenAI.APIError);
     expect(refused).toMatchObject({ status: 503, error: { type: "server_error", code: "queue_full", param: null } });
     expect((refused as InstanceType<typeof OpenAI.APIError>).message).toMatch(/max_queued_requests 1/);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).headers?.get("retry-after")).toBe("1");
     expect((await deploymentNow())?.replicas[0]?.ongoingRequests).toBe(1);
 
     let tokens = 0;

@@ -86,6 +86,18 @@ describe("llmserve run / status / shutdown", () => {
     const jsonStatus = await llmserve(["status", "--json"], home.path);
     expect(JSON.parse(String(jsonStatus.stdout)).applications.app.deployments["LLMServer:scripted"].replicas[0].pid).toBe(replica.pid);
 
+    // The replica's own port is no way around the controller: without the controller's secret it serves nothing.
+    const direct = `http://127.0.0.1:${String(replica.port)}`;
+    const bypass = await fetch(`${direct}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-llmserve-replica-token": "guess" },
+      body: JSON.stringify({ model: "scripted", messages: [{ role: "user", content: "hello" }] }),
+    });
+    expect(bypass.status).toBe(401);
+    expect(await bypass.json()).toMatchObject({ error: { type: "authentication_error", code: "replica_token_required" } });
+    expect((await fetch(`${direct}/v1/models`)).status).toBe(401);
+    expect((await fetch(`${direct}/health`)).status).toBe(200);
+
     const replicaLogs = await llmserve(["logs", "app/scripted"], home.path);
     expect(replicaLogs.exitCode).toBe(0);
     expect(replicaLogs.stdout).toContain(`(app/scripted r1) ---- llmserve: replica r1 started, pid ${replica.pid} ----`);
@@ -202,7 +214,7 @@ describe("llmserve run / status / shutdown", () => {
     const run = await llmserve(["run", config, "--non-blocking"], home.path);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain("Deployment failed: application 'app'");
-    expect(run.stderr).toContain("is not a GGUF model file");
+    expect(run.stderr).toContain(`${corrupt} is not a valid GGUF: expected the magic "GGUF" at byte 0`);
     expect(processesOfHome(home.path)).toEqual([]);
     expect(existsSync(join(home.path, "state.json"))).toBe(false);
     expect(await portIsFree(port)).toBe(true);

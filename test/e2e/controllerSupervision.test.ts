@@ -8,6 +8,7 @@ import {
   llmserve,
   portIsFree,
   processesOfHome,
+  recordedReplicaPids,
   removeControllerSandbox,
   waitFor,
   writeServeConfig,
@@ -65,6 +66,47 @@ describe("controller supervision with the fixture replica", () => {
     expect(deployment.message).toMatch(/replica r1 failed \d+ time\(s\) in a row, restarting with backoff: the replica process exited with code 3/);
     expect(report.applications.app.message).toContain("LLMServer:flaky is UNHEALTHY");
     expect((await llmserve(["shutdown", "-y"], home.path, env)).exitCode).toBe(0);
+    expect(processesOfHome(home.path)).toEqual([]);
+  });
+
+  it("should answer 504 for a request that times out on a frozen replica and send it no new request until it recovers", async () => {
+    const config = writeServeConfig(join(dir, "app.yaml"), port, [
+      { name: "app", models: [{ id: "pair", source: model, replicas: 2, deploymentConfig: { health_check_period_s: 5, health_check_timeout_s: 2 } }] },
+    ], { request_timeout_s: 1, api_key_env: "PAIR_API_KEY" });
+    const keyed = { ...env, PAIR_API_KEY: "sk-pair-secret" };
+    expect((await llmserve(["run", config, "--non-blocking"], home.path, keyed)).exitCode).toBe(0);
+    const [frozen, other] = Object.values(recordedReplicaPids(home.path)).flat();
+    const chat = async (authorization = "bearer sk-pair-secret"): Promise<Response> =>
+      fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization },
+        body: JSON.stringify({ model: "pair", messages: [{ role: "user", content: "hi" }] }),
+      });
+    // The scheme is case-insensitive (RFC 9110); the key is not.
+    expect((await chat("BEARER sk-pair-secret")).status).toBe(200);
+    expect((await chat("bearer sk-pair-SECRET")).status).toBe(401);
+
+    process.kill(frozen!, "SIGSTOP");
+    try {
+      const frozenAt = Date.now();
+      const answers: { status: number; pid: string | null; code?: string }[] = [];
+      for (let i = 0; i < 12; i++) {
+        const response = await chat();
+        const body = (await response.json()) as { error?: { code: string } };
+        answers.push({ status: response.status, pid: response.headers.get("x-replica-pid"), ...(body.error !== undefined ? { code: body.error.code } : {}) });
+      }
+      // Long before a third failed health check (~15 s): one request timed out, every later one went elsewhere.
+      expect(Date.now() - frozenAt).toBeLessThan(8_000);
+      const timedOut = answers.findIndex((answer) => answer.status !== 200);
+      expect(answers[timedOut]).toEqual({ status: 504, pid: null, code: "request_timeout" });
+      expect(answers.slice(timedOut + 1)).toEqual(answers.slice(timedOut + 1).map(() => ({ status: 200, pid: String(other) })));
+      expect(answers.filter((answer) => answer.status !== 200)).toHaveLength(1);
+    } finally {
+      process.kill(frozen!, "SIGCONT");
+    }
+    // Once a health check passes again it takes requests again.
+    await waitFor("the thawed replica to answer", async () => (await chat()).headers.get("x-replica-pid") === String(frozen), 20_000, 200);
+    expect((await llmserve(["shutdown", "-y"], home.path, keyed)).exitCode).toBe(0);
     expect(processesOfHome(home.path)).toEqual([]);
   });
 

@@ -44,6 +44,7 @@ describe("llmserve replica (scripted reasoning model, reasoning_parser qwen3)", 
     // /tokenize agrees with it.
     const response = await fetch(`${replica.baseUrl}/tokenize`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ model: MODEL, messages, chat_template_kwargs: kwargs }),
     });
     expect(((await response.json()) as { count: number }).count).toBe(expected);
@@ -231,12 +232,13 @@ describe("llmserve replica (scripted reasoning model, reasoning_parser qwen3)", 
     expect(response.usage?.completion_tokens).toBe(SCRIPTED_THINK_OFF_COMPLETION_TOKENS);
     const tokenized = await fetch(`${replica.baseUrl}/tokenize`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ model: MODEL, prompt: SCRIPTED_COMPLETION_PROMPT }),
     });
     const { count, tokens } = (await tokenized.json()) as { count: number; tokens: number[] };
     expect(count).toBe(countScriptedTokens(SCRIPTED_COMPLETION_PROMPT));
     expect(response.usage?.prompt_tokens).toBe(count);
-    const detokenized = await fetch(`${replica.baseUrl}/detokenize`, { method: "POST", body: JSON.stringify({ model: MODEL, tokens }) });
+    const detokenized = await fetch(`${replica.baseUrl}/detokenize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: MODEL, tokens }) });
     expect(((await detokenized.json()) as { prompt: string }).prompt).toBe(SCRIPTED_COMPLETION_PROMPT);
 
     const stream = await client.completions.create({
@@ -308,9 +310,9 @@ describe("llmserve replica (scripted reasoning model, reasoning_parser qwen3)", 
 
     it("should pass /no_think through to the model untouched (the template and model handle it)", async () => {
       const messages = [{ role: "user", content: "What is greater between 7.8 and 7.11 ? /no_think" }];
-      const rendered = await fetch(`${replica.baseUrl}/tokenize`, { method: "POST", body: JSON.stringify({ model: MODEL, messages }) });
+      const rendered = await fetch(`${replica.baseUrl}/tokenize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: MODEL, messages }) });
       const { tokens } = (await rendered.json()) as { tokens: number[] };
-      const text = await fetch(`${replica.baseUrl}/detokenize`, { method: "POST", body: JSON.stringify({ model: MODEL, tokens }) });
+      const text = await fetch(`${replica.baseUrl}/detokenize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: MODEL, tokens }) });
       expect(((await text.json()) as { prompt: string }).prompt).toContain("7.11 ? /no_think<|im_end|>");
       const response = await client.chat.completions.create({ model: MODEL, messages: messages as OpenAI.ChatCompletionMessageParam[] });
       // The scripted model cannot read the switch, so it still thinks; a real Qwen3 would emit an empty think block.

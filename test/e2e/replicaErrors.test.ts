@@ -71,6 +71,14 @@ describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, q
       [{ messages: [] }, "messages"],
       [{ messages: [{ role: "wizard", content: "x" }] }, "messages[0].role"],
       [{ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "x" } }] }] }, "messages[0].content[0]"],
+      [{ logprobs: "yes" }, "logprobs"],
+      [{ logprobs: true }, "logprobs"],
+      [{ top_logprobs: -1 }, "top_logprobs"],
+      [{ top_logprobs: 2.5 }, "top_logprobs"],
+      [{ parallel_tool_calls: "no" }, "parallel_tool_calls"],
+      [{ store: 1 }, "store"],
+      [{ metadata: "x" }, "metadata"],
+      [{ prompt_logprobs: -2 }, "prompt_logprobs"],
     ];
     for (const [fields, param] of bad) {
       const request = { model: MODEL, messages: [{ role: "user", content: "hi" }], ...fields };
@@ -81,6 +89,56 @@ describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, q
       expect(error, param).toBeInstanceOf(OpenAI.BadRequestError);
       expect((error as InstanceType<typeof OpenAI.BadRequestError>).param, JSON.stringify(fields)).toBe(param);
     }
+  });
+
+  it("should answer 400 for a completion's logprobs of the wrong type or out of range", async () => {
+    for (const logprobs of ["yes", -1, 6, 1.5]) {
+      const error = await client.completions.create({ model: MODEL, prompt: "z", max_tokens: 1, logprobs } as never).catch((caught: unknown) => caught);
+      expect(error, String(logprobs)).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("logprobs");
+    }
+  });
+
+  it("should answer 400 for a body that is not UTF-8 or not sent as JSON", async () => {
+    const request = (body: Buffer | string, contentType: string): Promise<Response> =>
+      fetch(`${replica.baseUrl}/v1/chat/completions`, { method: "POST", headers: { "content-type": contentType }, body });
+    const json = JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "hi" }], max_tokens: 1 });
+    const invalidUtf8 = Buffer.concat([Buffer.from(json.slice(0, -20)), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(json.slice(-20))]);
+    const cases: [Buffer | string, string, string, RegExp][] = [
+      [invalidUtf8, "application/json", "invalid_json", /not valid UTF-8/],
+      [json, "text/plain", "invalid_content_type", /Content-Type: application\/json \(got "text\/plain"\)/],
+      [json, "application/x-www-form-urlencoded", "invalid_content_type", /Content-Type: application\/json/],
+      [json, "application/json; charset=latin1", "invalid_content_type", /charset "latin1"/],
+    ];
+    for (const [body, contentType, code, message] of cases) {
+      const response = await request(body, contentType);
+      expect(response.status, contentType).toBe(400);
+      const error = (await response.json()) as ErrorBody;
+      expectErrorShape(error);
+      expect(error.error).toMatchObject({ type: "invalid_request_error", code });
+      expect(error.error.message).toMatch(message);
+    }
+    for (const contentType of ["application/json; charset=UTF-8", "application/vnd.api+json"]) {
+      expect((await request(json, contentType)).status, contentType).toBe(200);
+    }
+  });
+
+  it("should refuse a prompt whose size alone cannot fit the context before tokenizing it, without holding up others", async () => {
+    const huge = "hello world, this is a long prompt. ".repeat((15 * 1024 * 1024) / 36);
+    const started = performance.now();
+    const big = [0, 1].map(() =>
+      post("/v1/chat/completions", { model: MODEL, messages: [{ role: "user", content: huge }] }),
+    );
+    big.push(post("/v1/completions", { model: MODEL, prompt: huge }));
+    const small = client.completions.create({ model: MODEL, prompt: "z", max_tokens: 3 });
+    expect((await small).choices[0]!.text).toBe("abc");
+    for (const [index, answer] of (await Promise.all(big)).entries()) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.error).toMatchObject({ code: "context_length_exceeded", param: index < 2 ? "messages" : "prompt" });
+      expect(answer.body.error.message).toMatch(new RegExp(`maximum context length is ${CONTEXT} tokens\\. However, your prompt is \\d+ bytes long, which is at least \\d+ tokens`));
+    }
+    // Tokenizing one of these prompts takes several seconds on this machine; refusing them takes a JSON parse each.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it("should answer 404 model_not_found for an unknown model", async () => {
@@ -170,7 +228,7 @@ describe("llmserve replica errors, limits and aborts (loop model, 2 sequences, q
   });
 
   it("should honour seed, temperature, logit_bias and sampling defaults without erroring", async () => {
-    const tokenized = await fetch(`${replica.baseUrl}/tokenize`, { method: "POST", body: JSON.stringify({ model: MODEL, prompt: "a" }) });
+    const tokenized = await fetch(`${replica.baseUrl}/tokenize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: MODEL, prompt: "a" }) });
     const [letterA] = ((await tokenized.json()) as { tokens: number[] }).tokens;
     const biased = await client.completions.create({
       model: MODEL,

@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ensureLoopModel } from "../models/ensureLoopModel.js";
@@ -16,6 +16,15 @@ function isAlive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+function processGroupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
   } catch {
     return false;
   }
@@ -64,6 +73,26 @@ describe("llmserve replica lifecycle: downloads, failures, shutdown", () => {
     expect(response.choices[0]!.message).not.toHaveProperty("reasoning");
   });
 
+  it("should download once when two replicas of a model start on a lock left by a crashed one", async () => {
+    const model = readFileSync(ensureScriptedReasoningModel());
+    const file = "/acme/Raced-GGUF/resolve/main/scripted.gguf";
+    server = await startFileServer({ files: { [file]: model }, chunkDelayMs: 20 });
+    const lock = join(home.path, "models", "hf", "acme", "Raced-GGUF", "scripted.gguf.lock");
+    mkdirSync(dirname(lock), { recursive: true });
+    const crashed = spawnSync(process.execPath, ["-e", ""]).pid;
+    writeFileSync(lock, JSON.stringify({ pid: crashed, startTime: "old-boot/1", createdAt: 0 }));
+    const config = writeReplicaConfig(home.path, {
+      modelId: "raced",
+      source: "hf:acme/Raced-GGUF/scripted.gguf",
+      envVars: { HF_ENDPOINT: `${server.url}/` },
+    });
+    const racing = [startReplica(config, "raced", { home: home.path }), startReplica(config, "raced", { home: home.path })];
+    replicas.push(...racing);
+    await Promise.all(racing.map((replica) => replica.waitForEvent((event) => event["event"] === "ready")));
+    expect(server.requests.filter((request) => request.path === file)).toHaveLength(1);
+    expect(existsSync(lock)).toBe(false);
+  });
+
   it("should put the reasoning only into `reasoning` with engine_kwargs.reasoning_field reasoning", async () => {
     const { replica, client } = await startServingReplica(home.path, {
       modelId: "only-reasoning",
@@ -77,27 +106,35 @@ describe("llmserve replica lifecycle: downloads, failures, shutdown", () => {
     expect(message).not.toHaveProperty("reasoning_content");
   });
 
-  it("should fail with a clear message and exit 1 for a file that is not a GGUF", async () => {
-    const fake = join(home.path, "not-a-model.gguf");
-    writeFileSync(fake, "this is plain text, not a model\n");
-    const config = writeReplicaConfig(home.path, { modelId: "fake", source: fake });
-    const replica = startReplica(config, "fake", { home: home.path });
-    replicas.push(replica);
-    const failed = await replica.waitForEvent((event) => event["event"] === "failed");
-    expect(String(failed["reason"])).toMatch(/is not a GGUF model file/);
-    expect(await replica.exited).toBe(1);
-  });
-
-  it("should fail with a clear message and exit 1 for a truncated GGUF", async () => {
+  it("should refuse each corrupt GGUF within a second of starting, naming what is wrong, and leave no process", async () => {
     const whole = readFileSync(ensureScriptedReasoningModel());
-    const truncated = join(home.path, "truncated.gguf");
-    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length * 0.6)));
-    const config = writeReplicaConfig(home.path, { modelId: "truncated", source: truncated });
-    const replica = startReplica(config, "truncated", { home: home.path });
-    replicas.push(replica);
-    const failed = await replica.waitForEvent((event) => event["event"] === "failed");
-    expect(String(failed["reason"])).toMatch(/truncated or corrupt/);
-    expect(await replica.exited).toBe(1);
+    const withVersion = Buffer.from(whole);
+    withVersion.writeUInt32LE(7, 4);
+    const withAbsurdCounts = Buffer.from(whole);
+    withAbsurdCounts.writeBigUInt64LE(1n << 62n, 8);
+    withAbsurdCounts.writeBigUInt64LE(1n << 62n, 16);
+    const cut = Math.floor(whole.length * 0.6);
+    const cases: [string, Buffer, RegExp][] = [
+      ["text", Buffer.from("this is plain text, not a model\n"), /expected the magic "GGUF" at byte 0, found "this"/],
+      ["truncated", whole.subarray(0, cut), new RegExp(`truncated at byte ${cut} of ${whole.length}: tensor data past the end of the file`)],
+      ["version", withVersion, /unknown GGUF version 7/],
+      ["counts", withAbsurdCounts, /absurd counts: it declares 4611686018427387904 tensors and 4611686018427387904 metadata entries/],
+    ];
+    await Promise.all(
+      cases.map(async ([name, bytes, reason]) => {
+        const path = join(home.path, `${name}.gguf`);
+        writeFileSync(path, bytes);
+        const replica = startReplica(writeReplicaConfig(home.path, { modelId: name, source: path }), name, { home: home.path });
+        replicas.push(replica);
+        await replica.waitForEvent((event) => event["event"] === "listening");
+        const listeningAt = performance.now();
+        const failed = await replica.waitForEvent((event) => event["event"] === "failed");
+        expect(performance.now() - listeningAt).toBeLessThan(1_000);
+        expect(String(failed["reason"])).toMatch(new RegExp(`^${path.replaceAll(".", "\\.")} is not a valid GGUF: ${reason.source}`));
+        expect(await replica.exited).toBe(1);
+        expect(processGroupExists(replica.child.pid!)).toBe(false);
+      }),
+    );
   });
 
   it("should fail with exit 1 when the config does not have the model", async () => {

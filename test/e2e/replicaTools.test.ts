@@ -187,6 +187,7 @@ describe("llmserve replica: tools and structured output (issue 7)", () => {
     expect((auto as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("tool_choice");
     const regex = await fetch(`${random.baseUrl}/v1/chat/completions`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ model: "random-tiny", messages: QUESTION, guided_regex: "(a)\\1" }),
     });
     expect(regex.status).toBe(400);
@@ -202,11 +203,13 @@ describe("llmserve replica: tools and structured output (issue 7)", () => {
   it("should enforce guided_choice and guided_regex on a random model", async () => {
     const choice = await fetch(`${random.baseUrl}/v1/chat/completions`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ model: "random-tiny", messages: QUESTION, guided_choice: ["sunny", "rainy"], seed: 1 }),
     });
     expect(["sunny", "rainy"]).toContain(((await choice.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content);
     const regex = await fetch(`${random.baseUrl}/v1/chat/completions`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ model: "random-tiny", messages: QUESTION, guided_regex: "[0-9]{2}-[A-Z]{3}", seed: 1 }),
     });
     expect(((await regex.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toMatch(/^[0-9]{2}-[A-Z]{3}$/);

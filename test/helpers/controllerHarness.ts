@@ -34,10 +34,10 @@ export interface TestApp {
   models: TestModel[];
 }
 
-/** Writes a config file (JSON is YAML) for `llmserve run` on 127.0.0.1:port. */
-export function writeServeConfig(path: string, port: number, apps: TestApp[]): string {
+/** Writes a config file (JSON is YAML) for `llmserve run` on 127.0.0.1:port, with any other `httpOptions`. */
+export function writeServeConfig(path: string, port: number, apps: TestApp[], httpOptions: Record<string, unknown> = {}): string {
   const config = {
-    http_options: { host: "127.0.0.1", port },
+    http_options: { host: "127.0.0.1", port, ...httpOptions },
     applications: apps.map((app) => ({
       name: app.name,
       route_prefix: app.routePrefix ?? "/",

@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["instance", "controller"],
   ["replica", "ray"],
   ["config", "gpu"],
-  ["reasoning", "tools"],
+  ["reasoning", "tools", "gguf"],
   ["process", "protocol"],
   ["errors", "text", "(src)"],
 ];

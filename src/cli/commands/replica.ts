@@ -8,6 +8,7 @@ import { readReplicaSpecFile, type ReplicaSpec } from "../../protocol/ReplicaSpe
 import { replicaSettingsFromSpec } from "../../replica/replicaSettingsFromSpec.js";
 import type { RunningReplica } from "../../replica/runReplica.js";
 import { watchParentProcess } from "../../replica/watchParentProcess.js";
+import { REPLICA_TOKEN_ENV } from "../../protocol/replicaToken.js";
 
 interface ReplicaCommandOptions {
   spec?: string;
@@ -73,7 +74,13 @@ async function serveReplica(options: ReplicaCommandOptions): Promise<number> {
     // Loaded here, not at the top: every llmserve command (and the controller) imports this file, and the engine's
     // module graph (node-llama-cpp) costs each of them ~150 ms of start-up and ~25 MB of memory.
     const { runReplica } = await import("../../replica/runReplica.js");
-    replica = await runReplica(settings, { host: options.host, port: options.port, onEvent: writeReplicaEvent, log });
+    replica = await runReplica(settings, {
+      host: options.host,
+      port: options.port,
+      onEvent: writeReplicaEvent,
+      log,
+      accessToken: process.env[REPLICA_TOKEN_ENV] || undefined,
+    });
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }

@@ -14,6 +14,7 @@ import { stopInstance } from "../../instance/stopInstance.js";
 import { statusReport } from "../../instance/statusReport.js";
 import { APPLY_TIMEOUT_MS, CONTROLLER_START_TIMEOUT_MS } from "../../instance/timeouts.js";
 import { waitForApplications, type WaitOutcome } from "../../instance/waitForApplications.js";
+import { describeForeign, describeUnrecorded } from "../../instance/describeInstanceProblems.js";
 import { llmserveHome } from "../../llmserveHome.js";
 import { ActionableError } from "../../errors/ActionableError.js";
 import { EXIT_OK, EXIT_USAGE } from "../exitCodes.js";
@@ -65,7 +66,11 @@ async function run(file: string, options: RunOptions): Promise<number> {
       await waitUntil(() => inspectInstance(home).kind !== "starting", CONTROLLER_START_TIMEOUT_MS, 100);
       instance = inspectInstance(home);
     }
+    if (instance.kind === "unrecorded") {
+      throw new ActionableError(`${describeUnrecorded(home, instance)} Stop them with \`llmserve shutdown -y\` first.`);
+    }
     if (instance.kind === "stale") {
+      if (instance.foreign.length > 0) reporter.info(describeForeign(instance.foreign));
       await cleanUpStale(home, instance);
       reporter.info(`Cleaned up after a controller that had died (pid ${instance.recorded.controller.pid}).`);
     }

@@ -5,6 +5,8 @@ import { waitUntil } from "../../process/processGroup.js";
 import { cleanUpStale, inspectInstance } from "../../instance/inspectInstance.js";
 import { stopInstance } from "../../instance/stopInstance.js";
 import { CONTROLLER_START_TIMEOUT_MS } from "../../instance/timeouts.js";
+import { describeForeign, describeUnrecorded } from "../../instance/describeInstanceProblems.js";
+import { stopUnrecordedInstance } from "../../instance/stopUnrecordedInstance.js";
 import { llmserveHome } from "../../llmserveHome.js";
 import { ActionableError } from "../../errors/ActionableError.js";
 import { rayAddressOption, rayTimeoutOption, runRayShutdown } from "./rayAddressOption.js";
@@ -30,10 +32,21 @@ export function shutdownCommand(): Command {
         instance = inspectInstance(home);
       }
       if (instance.kind === "none" || instance.kind === "starting") {
+        if (instance.kind === "none" && instance.removedDamagedState === true) process.stdout.write("Removed a damaged state file.\n");
         process.stdout.write("No llmserve instance is running.\n");
         return;
       }
+      if (instance.kind === "unrecorded") {
+        process.stdout.write(`${describeUnrecorded(home, instance)}\n`);
+        if (options.yes !== true) await confirm("This will stop them all.");
+        const result = await stopUnrecordedInstance(home, instance.processes);
+        if (result.survivors.length > 0) throw new ActionableError(`these process groups survived SIGKILL: ${result.survivors.join(", ")}`);
+        const lines = result.stopped.map((p) => `  ${p.what} (pid ${p.pid})`);
+        process.stdout.write(`Stopped llmserve:\n${lines.join("\n")}\nRemoved the state file. No process it started is left.\n`);
+        return;
+      }
       if (instance.kind === "stale") {
+        if (instance.foreign.length > 0) process.stderr.write(`llmserve: ${describeForeign(instance.foreign)}\n`);
         const leftovers = await cleanUpStale(home, instance);
         if (leftovers.length > 0) {
           throw new ActionableError(`process groups ${leftovers.join(", ")} of a dead llmserve controller survived SIGKILL`);

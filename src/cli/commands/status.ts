@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { fetchLiveState } from "../../instance/controllerClient.js";
 import { cleanUpStale, inspectInstance } from "../../instance/inspectInstance.js";
 import { formatStatusYaml, statusReport } from "../../instance/statusReport.js";
+import { describeForeign, describeUnrecorded } from "../../instance/describeInstanceProblems.js";
 import { llmserveHome } from "../../llmserveHome.js";
 import { rayAddressOption, rayTimeoutOption, runRayStatus } from "./rayAddressOption.js";
 
@@ -33,7 +34,13 @@ export function statusCommand(): Command {
       }
       let note: string | undefined;
       if (instance.kind === "starting") note = `An llmserve controller (pid ${instance.pid}) is starting.`;
+      if (instance.kind === "none" && instance.removedDamagedState === true) note = "Removed a damaged state file.";
+      if (instance.kind === "unrecorded") {
+        note = `${describeUnrecorded(home, instance)} Stop them with \`llmserve shutdown -y\`.`;
+        process.exitCode = 1;
+      }
       if (instance.kind === "stale") {
+        if (instance.foreign.length > 0) process.stderr.write(`llmserve: ${describeForeign(instance.foreign)}\n`);
         const leftovers = await cleanUpStale(home, instance);
         note =
           `The controller (pid ${instance.recorded.controller.pid}) is gone; removed its stale state` +
@@ -47,6 +54,6 @@ export function statusCommand(): Command {
         return;
       }
       if (note !== undefined) out(note);
-      if (instance.kind !== "starting") out("No llmserve instance is running.");
+      if (instance.kind !== "starting" && instance.kind !== "unrecorded") out("No llmserve instance is running.");
     });
 }

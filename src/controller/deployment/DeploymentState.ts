@@ -126,11 +126,14 @@ export function allReplicaIds(state: DeploymentState): string[] {
   return [...new Set([...state.serving.replicaIds, ...(state.rollout?.replicaIds ?? []), ...state.retiring])];
 }
 
-/** Replicas that take new requests: the serving version's ready ones, else the rollout's (nothing else serves). */
-export function routableReplicaIds(state: DeploymentState, isReady: (id: string) => boolean): string[] {
-  const serving = state.serving.replicaIds.filter((id) => isReady(id) && !state.retiring.includes(id));
+/**
+ * Replicas that take new requests: the serving version's routable ones (ready, no request timed out since the last
+ * passing health check), else the rollout's (nothing else serves).
+ */
+export function routableReplicaIds(state: DeploymentState, isRoutable: (id: string) => boolean): string[] {
+  const serving = state.serving.replicaIds.filter((id) => isRoutable(id) && !state.retiring.includes(id));
   if (serving.length > 0) return serving;
-  return (state.rollout?.replicaIds ?? []).filter(isReady);
+  return (state.rollout?.replicaIds ?? []).filter(isRoutable);
 }
 
 /** Whether the autoscaler is asked this tick: only a deployed deployment with no rollout under way. */

@@ -25,6 +25,8 @@ export interface ReplicaState {
   child: number | undefined;
   /** Pid (= process group) of the latest process; 0 before the first. */
   pid: number;
+  /** That process's start time (`ProcessIdentity.startTime`): with the pid, what proves its group is still ours. */
+  startTime: string | undefined;
   port: number;
   gpus: number[];
   cudaVisibleDevices: string | undefined;
@@ -45,6 +47,8 @@ export interface ReplicaState {
   /** The reason of a `failed` event, used when its process exits. */
   failedReason: string | undefined;
   healthFailures: number;
+  /** A request timed out on it since its last passing health check: it gets no new request (not routable). */
+  timedOut: boolean;
   /** A failed process still being stopped: kept in the record so `shutdown` can find it if the controller dies meanwhile. */
   dyingPid: number;
 }
@@ -61,7 +65,8 @@ export type ReplicaTimer =
   | { name: "confirmReady"; spawn: number; attempt: number }
   | { name: "restart" | "placementRetry" };
 
-export type HealthCheckKind = "confirm" | "periodic";
+/** confirm: after `ready`; periodic: every period while ready; recheck: at once after a request timed out. */
+export type HealthCheckKind = "confirm" | "periodic" | "recheck";
 
 /** What happens to a replica slot, from its owner (start, stop), placement, its process and its timers. */
 export type ReplicaInput =
@@ -71,13 +76,19 @@ export type ReplicaInput =
   /** Placement cannot place it now; `retryMs` undefined: never on this machine. */
   | { type: "pending"; reason: string; retryMs: number | undefined }
   | { type: "launchFailed"; message: string }
-  | { type: "spawned"; spawn: number; pid: number }
+  /** `startTime`: the process's `ProcessIdentity.startTime`, when /proc has one. */
+  | { type: "spawned"; spawn: number; pid: number; startTime?: string }
   | { type: "spawnFailed"; spawn: number; message: string }
   | { type: "replicaEvent"; spawn: number; event: ReplicaEvent }
   /** The process closed its stdout and exited; `how` reads "exited with code 3" or "was killed by SIGKILL". */
   | { type: "exited"; spawn: number; how: string }
   | { type: "timer"; timer: ReplicaTimer }
   | { type: "health"; spawn: number; check: HealthCheckKind; attempt: number; ok: boolean; reason: string }
+  /**
+   * A proxied request got no answer in time (passive outlier detection, as Envoy's): counts as a failed health check
+   * at once, and the replica is not routable until a health check passes (one is made at once).
+   */
+  | { type: "requestTimedOut" }
   /** The group of a process given up on (hung, too slow) is gone. */
   | { type: "failedGroupStopped"; reason: string }
   /** stop() finished; `how` is undefined when there was no process to stop. */
@@ -94,12 +105,15 @@ export type ReplicaEffect =
   | { type: "schedule"; ms: number; timer: ReplicaTimer }
   | { type: "clearTimers" }
   | { type: "checkHealth"; spawn: number; check: HealthCheckKind; attempt: number }
-  /** SIGTERM, grace, SIGKILL to a process group given up on (answered with failedGroupStopped). */
-  | { type: "stopFailedGroup"; pid: number; reason: string }
+  /**
+   * SIGTERM, grace, SIGKILL to a process group given up on (answered with failedGroupStopped). Every group effect
+   * names the leader's `startTime`, and the shell signals only a group it proves is still ours.
+   */
+  | { type: "stopFailedGroup"; pid: number; startTime: string | undefined; reason: string }
   /** stop(): the same to the replica's group, when `running` or the group is still alive (answered with stopped). */
-  | { type: "stopGroup"; pid: number; running: boolean }
+  | { type: "stopGroup"; pid: number; startTime: string | undefined; running: boolean }
   /** Kill whatever is left of an exited process's group. */
-  | { type: "reapGroup"; pid: number }
+  | { type: "reapGroup"; pid: number; startTime: string | undefined }
   | { type: "stopDone"; gone: boolean }
   | { type: "log"; message: string }
   | { type: "changed" };
@@ -115,6 +129,7 @@ export function initialReplicaState(id: string, version: string, timings: Replic
     spawns: 0,
     child: undefined,
     pid: 0,
+    startTime: undefined,
     port: 0,
     gpus: [],
     cudaVisibleDevices: undefined,
@@ -130,8 +145,14 @@ export function initialReplicaState(id: string, version: string, timings: Replic
     startedAtS: undefined,
     failedReason: undefined,
     healthFailures: 0,
+    timedOut: false,
     dyingPid: 0,
   };
+}
+
+/** Ready and no request timed out on it since its last passing health check: it may take new requests. */
+export function isRoutable(state: ReplicaState): boolean {
+  return state.lifecycle === "ready" && !state.timedOut;
 }
 
 /** The replica as state.json and `status` show it. */
@@ -151,6 +172,7 @@ export function replicaRecord(state: ReplicaState, ongoingRequests: number): Rep
     ...(state.engine !== undefined && alive ? { engine: state.engine } : {}),
     ongoingRequests,
     ...(state.startedAtS !== undefined && alive ? { startedAt: state.startedAtS } : {}),
+    ...(state.startTime !== undefined && (alive || state.lifecycle === "stopping" || state.dyingPid > 0) ? { startTime: state.startTime } : {}),
     version: state.version,
   };
 }

@@ -37,7 +37,7 @@ export function decideReplica(state: ReplicaState, input: ReplicaInput, env: Rep
     case "launchFailed":
       return state.stopRequested ? stay(state) : restartOrGiveUp(state, `could not start the replica: ${input.message}`, env);
     case "spawned":
-      return spawned(state, input.spawn, input.pid, env);
+      return spawned(state, input.spawn, input.pid, input.startTime, env);
     case "spawnFailed":
       if (state.child !== input.spawn) return stay(state);
       return restartOrGiveUp({ ...state, child: undefined }, `could not start the replica: ${input.message}`, env);
@@ -49,7 +49,10 @@ export function decideReplica(state: ReplicaState, input: ReplicaInput, env: Rep
       return onTimer(state, input.timer, env);
     case "health":
       if (state.child !== input.spawn) return stay(state);
-      return input.check === "confirm" ? confirmResult(state, input, env) : periodicResult(state, input, env);
+      if (input.check === "confirm") return confirmResult(state, input, env);
+      return input.check === "periodic" ? periodicResult(state, input, env) : recheckResult(state, input);
+    case "requestTimedOut":
+      return requestTimedOut(state, env);
     case "failedGroupStopped": {
       const next = { ...state, dyingPid: 0 };
       return isStopping(next) ? step(next) : restartOrGiveUp(next, input.reason, env);
@@ -81,6 +84,7 @@ function placed(state: ReplicaState, input: { gpus: number[]; cudaVisibleDevices
       engine: undefined,
       failedReason: undefined,
       healthFailures: 0,
+      timedOut: false,
     },
     { type: "spawn", spawn },
   );
@@ -103,10 +107,10 @@ function pending(state: ReplicaState, reason: string, retryMs: number | undefine
   return step(next, ...effects);
 }
 
-function spawned(state: ReplicaState, spawn: number, pid: number, env: ReplicaEnv): Step {
+function spawned(state: ReplicaState, spawn: number, pid: number, startTime: string | undefined, env: ReplicaEnv): Step {
   const { listenTimeoutMs, readyTimeoutMs } = state.timings;
   return step(
-    { ...state, child: spawn, pid, startedAtS: env.nowMs / 1000, lifecycle: "starting" },
+    { ...state, child: spawn, pid, startTime, startedAtS: env.nowMs / 1000, lifecycle: "starting" },
     log(state, `started pid ${pid}`),
     changed,
     { type: "schedule", ms: listenTimeoutMs, timer: { name: "listen", spawn } },
@@ -149,7 +153,7 @@ function exited(state: ReplicaState, spawn: number, how: string, env: ReplicaEnv
   if (state.child !== spawn) return stay(state);
   const next = { ...state, child: undefined };
   // Whatever else the group held goes with it.
-  const reap: ReplicaEffect = { type: "reapGroup", pid: state.pid };
+  const reap: ReplicaEffect = { type: "reapGroup", pid: state.pid, startTime: state.startTime };
   if (isStopping(next)) return step(next, reap);
   const failure = restartOrGiveUp(next, state.failedReason ?? `the replica process ${how}`, env);
   return { state: failure.state, effects: [reap, ...failure.effects] };
@@ -187,7 +191,7 @@ function confirmResult(state: ReplicaState, input: { spawn: number; attempt: num
     return step(state, { type: "schedule", ms: CONFIRM_RETRY_STEP_MS * attempt, timer });
   }
   return step(
-    { ...state, everReady: true, readySinceMs: env.nowMs, progress: undefined, lifecycle: "ready" },
+    { ...state, everReady: true, readySinceMs: env.nowMs, progress: undefined, timedOut: false, lifecycle: "ready" },
     log(state, `ready on port ${state.port}`),
     { type: "settleLaunch" },
     changed,
@@ -197,8 +201,11 @@ function confirmResult(state: ReplicaState, input: { spawn: number; attempt: num
 
 function periodicResult(state: ReplicaState, input: { spawn: number; ok: boolean; reason: string }, env: ReplicaEnv): Step {
   if (state.lifecycle !== "ready") return stay(state);
-  const next: ReplicaState = { ...state, healthFailures: input.ok ? 0 : state.healthFailures + 1 };
+  const next: ReplicaState = input.ok
+    ? { ...state, healthFailures: 0, timedOut: false }
+    : { ...state, healthFailures: state.healthFailures + 1 };
   const effects: ReplicaEffect[] = [];
+  if (input.ok && state.timedOut) effects.push(log(state, "health check passed; taking requests again"), changed);
   if (!input.ok) {
     effects.push(log(state, `health check ${next.healthFailures}/${HEALTH_CHECK_FAILURE_LIMIT} failed: ${input.reason}`));
     if (next.healthFailures >= HEALTH_CHECK_FAILURE_LIMIT) {
@@ -208,6 +215,29 @@ function periodicResult(state: ReplicaState, input: { spawn: number; ok: boolean
   }
   effects.push({ type: "schedule", ms: state.timings.healthCheckPeriodMs, timer: { name: "healthCheck", spawn: input.spawn } });
   return step(next, ...effects);
+}
+
+/**
+ * A request timed out on a ready replica: one failed health check at once (the limit makes it hung), no new requests,
+ * and a health check now. Further timeouts before a check passes add nothing: they are the same outage.
+ */
+function requestTimedOut(state: ReplicaState, env: ReplicaEnv): Step {
+  if (state.lifecycle !== "ready" || state.timedOut || state.child === undefined) return stay(state);
+  const healthFailures = state.healthFailures + 1;
+  const next: ReplicaState = { ...state, timedOut: true, healthFailures };
+  const counted = log(state, `a request timed out (failure ${healthFailures}/${HEALTH_CHECK_FAILURE_LIMIT}); no new requests until a health check passes`);
+  if (healthFailures >= HEALTH_CHECK_FAILURE_LIMIT) {
+    const failure = failRunning(next, `hung: a request timed out after ${HEALTH_CHECK_FAILURE_LIMIT - 1} failed health checks`, env);
+    return { state: failure.state, effects: [counted, ...failure.effects] };
+  }
+  return step(next, counted, changed, { type: "checkHealth", spawn: state.child, check: "recheck", attempt: 0 });
+}
+
+/** The health check made after a timeout: a pass makes the replica routable again; a failure leaves that to the periodic checks. */
+function recheckResult(state: ReplicaState, input: { ok: boolean; reason: string }): Step {
+  if (state.lifecycle !== "ready" || !state.timedOut) return stay(state);
+  if (!input.ok) return step(state, log(state, `health check after the timeout failed: ${input.reason}`));
+  return step({ ...state, healthFailures: 0, timedOut: false }, log(state, "health check passed; taking requests again"), changed);
 }
 
 /**
@@ -222,7 +252,7 @@ function failRunning(state: ReplicaState, reason: string, env: ReplicaEnv): Step
     { type: "clearTimers" },
     log(state, `${reason}; stopping pid ${state.pid}`),
     changed,
-    { type: "stopFailedGroup", pid: state.pid, reason },
+    { type: "stopFailedGroup", pid: state.pid, startTime: state.startTime, reason },
   );
 }
 
@@ -263,7 +293,7 @@ function stop(state: ReplicaState): Step {
     { type: "clearTimers" },
     { type: "settleLaunch" },
     changed,
-    { type: "stopGroup", pid: state.pid, running },
+    { type: "stopGroup", pid: state.pid, startTime: state.startTime, running },
   );
 }
 

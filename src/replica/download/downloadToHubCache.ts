@@ -7,7 +7,7 @@ import { DownloadError } from "./DownloadError.js";
 import { downloadFile, type DownloadProgress } from "./downloadFile.js";
 import { fetchOrExplain } from "./fetchOrExplain.js";
 import { hubRepoFolder } from "../../protocol/findInHubCache.js";
-import { withFileLock } from "./withFileLock.js";
+import { withLockFile } from "../../process/withLockFile.js";
 
 export interface HubDownloadOptions {
   /** Hub cache to write into (`HubCacheDirs.write`). */
@@ -65,7 +65,7 @@ export async function downloadToHubCache(
     const size = entry.lfs?.size ?? entry.size;
     const blob = join(repoDir, "blobs", oid);
     const url = `${options.endpoint}${owner}/${repo}/resolve/${commit}/${entry.path.split("/").map(encodeURIComponent).join("/")}`;
-    await withFileLock(`${blob}.lock`, options.signal, () =>
+    await withLockFile(`${blob}.lock`, options.signal, () =>
       downloadFile(url, blob, {
         token: options.token,
         tokenAllowed: true,

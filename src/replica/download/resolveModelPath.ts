@@ -9,7 +9,7 @@ import type { HubCacheDirs } from "../../protocol/hubCacheDirs.js";
 import { parseModelSource } from "../../protocol/parseModelSource.js";
 import { pickGgufFiles } from "../../protocol/pickGgufFiles.js";
 import { selectSplitParts } from "../../protocol/selectSplitParts.js";
-import { withFileLock } from "./withFileLock.js";
+import { withLockFile } from "../../process/withLockFile.js";
 
 export interface ResolveModelPathOptions {
   readonly modelsDir: string;
@@ -93,7 +93,7 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 async function fetchInto(url: string, dest: string, tokenAllowed: boolean, options: ResolveModelPathOptions): Promise<void> {
-  await withFileLock(`${dest}.lock`, options.signal, () =>
+  await withLockFile(`${dest}.lock`, options.signal, () =>
     downloadFile(url, dest, {
       token: options.hfToken,
       tokenAllowed,

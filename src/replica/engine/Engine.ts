@@ -8,6 +8,8 @@ export interface Engine {
   readonly pool: SequencePool;
   /** Tokens per sequence: prompt + completion must fit. */
   readonly contextSize: number;
+  /** The most bytes of text one token stands for (`maxBytesPerToken`); undefined when the tokenizer gives no bound. */
+  readonly maxBytesPerToken: number | undefined;
   /** The GGUF's `tokenizer.chat_template`, if any. */
   readonly chatTemplate: string | undefined;
   /** The GPU backend in use, or false on the CPU. */

@@ -1,26 +1,19 @@
-import { open } from "node:fs/promises";
+import { checkGgufHeader } from "../../gguf/checkGgufHeader.js";
+import { GgufFormatError } from "../../gguf/errors/GgufFormatError.js";
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 
-/** Fails with a clear message unless `path` is a readable file that starts with the GGUF magic bytes. */
+/**
+ * Fails with a clear message unless `path` is a readable GGUF whose header is consistent with the file (see
+ * `checkGgufHeader`): "PATH is not a valid GGUF: truncated at byte N of M (...)", never llama.cpp's words.
+ */
 export async function assertGgufFile(path: string): Promise<void> {
-  let handle;
   try {
-    handle = await open(path, "r");
+    await checkGgufHeader(path);
   } catch (error) {
+    if (error instanceof GgufFormatError) throw new ModelLoadError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     throw new ModelLoadError(
       code === "ENOENT" ? `model file not found: ${path}` : `cannot read model file ${path}: ${String(error)}`,
     );
-  }
-  try {
-    const { size } = await handle.stat();
-    const magic = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(magic, 0, 4, 0);
-    if (bytesRead < 4 || magic.toString("latin1") !== "GGUF") {
-      const found = bytesRead === 0 ? "an empty file" : `bytes ${JSON.stringify(magic.subarray(0, bytesRead).toString("latin1"))}`;
-      throw new ModelLoadError(`${path} is not a GGUF model file (expected the magic "GGUF", found ${found}; size ${size} bytes)`);
-    }
-  } finally {
-    await handle.close();
   }
 }

@@ -9,6 +9,7 @@ import {
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 import type { ReplicaSettings } from "../ReplicaSettings.js";
 import { assertGgufFile } from "./assertGgufFile.js";
+import { maxBytesPerToken } from "./maxBytesPerToken.js";
 import { LLAMA_CPP_BUILD_OPTIONS } from "./llamaCppBuildOptions.js";
 import { applyFastDecode } from "./fastDecode/applyFastDecode.js";
 import type { FastDecodeAddonLoad } from "./fastDecode/loadFastDecodeAddon.js";
@@ -101,6 +102,7 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     model,
     pool,
     contextSize: context.contextSize,
+    maxBytesPerToken: maxBytesPerToken(model),
     chatTemplate: typeof chatTemplate === "string" ? chatTemplate : undefined,
     gpu: llama.gpu,
     threads: settings.threads,

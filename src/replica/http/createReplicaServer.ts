@@ -10,6 +10,7 @@ import { embeddings } from "./routes/embeddings.js";
 import { health } from "./routes/health.js";
 import { listModels, retrieveModel } from "./routes/models.js";
 import { detokenize, tokenize } from "./routes/tokenize.js";
+import { replicaTokenCheck } from "./replicaTokenCheck.js";
 import { sendError } from "./sendJson.js";
 
 type Handler = (ctx: RouteContext) => Promise<void>;
@@ -28,8 +29,17 @@ const GET_ROUTES: Readonly<Record<string, Handler>> = {
 const MODEL_PREFIX = "/v1/models/";
 
 /** The replica's OpenAI-compatible HTTP server (node:http, no framework). Every error is an OpenAI error body. */
-export function createReplicaServer(runtime: ReplicaRuntime, log: (line: string) => void): Server {
+export function createReplicaServer(runtime: ReplicaRuntime, log: (line: string) => void, accessToken?: string): Server {
+  const isAllowed = accessToken === undefined ? () => true : replicaTokenCheck(accessToken);
   const server = createServer((req, res) => {
+    if (!isAllowed(req)) {
+      sendError(res, new OpenAIHttpError(401, `this replica serves only the llmserve controller that started it; send requests to the controller's address`, {
+        type: "authentication_error",
+        code: "replica_token_required",
+        headers: { connection: "close" },
+      }));
+      return;
+    }
     void handle(req, res, runtime, log);
   });
   server.keepAliveTimeout = 5_000;

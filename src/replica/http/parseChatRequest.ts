@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatToolCall } from "../prompt/ChatMessage.js";
 import { invalidField } from "./OpenAIHttpError.js";
 import type { GenerationParams } from "../engine/GenerationParams.js";
-import { parseGenerationParams } from "./parseGenerationParams.js";
+import { parseGenerationParams, unsupportedAbove } from "./parseGenerationParams.js";
 import { describe, optionalBoolean, optionalObject, optionalString } from "./requestFields.js";
 
 export interface ChatRequest extends GenerationParams {
@@ -14,11 +14,16 @@ export interface ChatRequest extends GenerationParams {
   readonly addGenerationPrompt: boolean;
 }
 
+/** OpenAI's bound on `top_logprobs`. */
+const MAX_TOP_LOGPROBS = 20;
 const ROLES = new Set(["system", "developer", "user", "assistant", "tool"]);
 
 /** Validates a `/v1/chat/completions` body. */
 export function parseChatRequest(body: Record<string, unknown>): ChatRequest {
   const params = parseGenerationParams(body);
+  if (optionalBoolean(body, "logprobs") === true) throw invalidField("logprobs", "'logprobs' is not supported by this server");
+  unsupportedAbove(body, "top_logprobs", 0, MAX_TOP_LOGPROBS);
+  optionalBoolean(body, "parallel_tool_calls");
   const rawMessages = body["messages"];
   if (!Array.isArray(rawMessages) || rawMessages.length === 0) {
     throw invalidField("messages", `'messages' must be a non-empty list of messages (got ${describe(rawMessages)})`);

@@ -1,6 +1,6 @@
 import { invalidField } from "./OpenAIHttpError.js";
 import type { GenerationParams } from "../engine/GenerationParams.js";
-import { parseGenerationParams } from "./parseGenerationParams.js";
+import { parseGenerationParams, unsupportedAbove } from "./parseGenerationParams.js";
 import { describe, optionalBoolean, optionalString } from "./requestFields.js";
 
 export interface CompletionRequest extends GenerationParams {
@@ -8,9 +8,13 @@ export interface CompletionRequest extends GenerationParams {
   readonly prompt: string | readonly number[];
 }
 
+/** OpenAI's bound on a completion's `logprobs`. */
+const MAX_LOGPROBS = 5;
+
 /** Validates a `/v1/completions` body: one prompt (a string, a list of one string, or token ids). */
 export function parseCompletionRequest(body: Record<string, unknown>): CompletionRequest {
   const params = parseGenerationParams(body);
+  unsupportedAbove(body, "logprobs", 0, MAX_LOGPROBS);
   if (optionalBoolean(body, "echo") === true) throw invalidField("echo", "'echo' is not supported by this server");
   if (optionalString(body, "suffix") !== undefined) throw invalidField("suffix", "'suffix' is not supported by this server");
   return { ...params, prompt: parsePrompt(body["prompt"]) };

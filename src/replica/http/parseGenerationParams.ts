@@ -28,9 +28,11 @@ export function parseGenerationParams(body: Record<string, unknown>): Generation
   }
   const includeUsage = streamOptions === undefined ? false : (optionalBoolean(streamOptions, "include_usage") ?? false);
   optionalString(body, "user");
-  if (body["logprobs"] === true || (typeof body["logprobs"] === "number" && body["logprobs"] > 0)) {
-    throw invalidField("logprobs", "'logprobs' is not supported by this server");
-  }
+  // Accepted and not acted on, but a value of the wrong type is still the client's mistake.
+  optionalBoolean(body, "store");
+  optionalObject(body, "metadata");
+  optionalString(body, "service_tier");
+  unsupportedAbove(body, "prompt_logprobs", 0);
   const best = optionalNumber(body, "best_of", { integer: true });
   if (best !== undefined && best !== 1) throw invalidField("best_of", `'best_of' must be 1 (got ${best})`);
 
@@ -52,6 +54,15 @@ export function parseGenerationParams(body: Record<string, unknown>): Generation
       logitBias: logitBias(body),
     },
   };
+}
+
+/**
+ * An integer field this server cannot honour beyond `allowed` (logprobs): a bad value is named as such, a valid one
+ * above `allowed` is refused as unsupported.
+ */
+export function unsupportedAbove(body: Record<string, unknown>, name: string, allowed: number, max?: number): void {
+  const value = optionalNumber(body, name, { integer: true, min: 0, ...(max !== undefined ? { max } : {}) });
+  if (value !== undefined && value > allowed) throw invalidField(name, `'${name}' is not supported by this server (got ${value})`);
 }
 
 function logitBias(body: Record<string, unknown>): Record<string, number> | undefined {

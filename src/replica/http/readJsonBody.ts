@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES } from "../../protocol/httpContract.js";
 import { parseJsonKeepingFloats } from "../prompt/parseJsonKeepingFloats.js";
+import { decodeJsonBody } from "../../protocol/decodeJsonBody.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 
 /** How much of an oversized body is drained so that the client can read the 413. */
@@ -12,7 +13,7 @@ export interface ReadJsonBodyOptions {
 }
 
 /**
- * Reads a JSON object body: 413 past `maxBytes` (stops reading at once), 400 for invalid JSON or a non-object.
+ * Reads a JSON object body: 413 past `maxBytes` (stops reading at once), 400 for anything `decodeJsonBody` refuses.
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_REQUEST_BODY_BYTES, options: ReadJsonBodyOptions = {}): Promise<Record<string, unknown>> {
   const declared = Number(req.headers["content-length"]);
@@ -25,20 +26,10 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_REQUEST_
     if (size > maxBytes) throw tooLarge(req, maxBytes);
     chunks.push(buffer);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") throw new OpenAIHttpError(400, "the request body is empty; expected a JSON object", { code: "invalid_json" });
-  let parsed: unknown;
-  try {
-    parsed = options.keepFloats === true ? parseJsonKeepingFloats(text) : JSON.parse(text);
-  } catch (error) {
-    throw new OpenAIHttpError(400, `the request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
-      code: "invalid_json",
-    });
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new OpenAIHttpError(400, "the request body must be a JSON object", { code: "invalid_json" });
-  }
-  return parsed as Record<string, unknown>;
+  const decoded = decodeJsonBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), req.headers["content-type"],
+    options.keepFloats === true ? parseJsonKeepingFloats : JSON.parse);
+  if (!decoded.ok) throw new OpenAIHttpError(400, decoded.message, { code: decoded.code });
+  return decoded.value;
 }
 
 /**

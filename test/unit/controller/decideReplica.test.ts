@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decideReplica, restartDelayMs } from "../../../src/controller/replica/decideReplica.js";
 import {
   initialReplicaState,
+  isRoutable,
   replicaRecord,
   type ReplicaEffect,
   type ReplicaEnv,
@@ -34,11 +35,11 @@ class Harness {
   }
 
   /** start → placed → spawned → listening → ready → /health ok. */
-  bringUp(pid = 100): void {
+  bringUp(pid = 100, startTime?: string): void {
     if (!this.state.started) this.send({ type: "start" });
     this.send({ type: "placed", gpus: [0], cudaVisibleDevices: "GPU-a" });
     const spawn = this.state.spawns;
-    this.send({ type: "spawned", spawn, pid });
+    this.send({ type: "spawned", spawn, pid, ...(startTime !== undefined ? { startTime } : {}) });
     this.send({ type: "replicaEvent", spawn, event: { event: "listening", host: "127.0.0.1", port: 5000 + pid } });
     this.send({ type: "replicaEvent", spawn, event: { event: "ready" } });
     this.send({ type: "health", spawn, check: "confirm", attempt: 0, ok: true, reason: "" });
@@ -224,5 +225,94 @@ describe("decideReplica", () => {
     expect(h.effects).toContainEqual({ type: "stopGroup", pid: 0, running: false });
     expect(h.send({ type: "placed", gpus: [0], cudaVisibleDevices: "GPU-a" })).toEqual([{ type: "settleLaunch" }]);
     expect(h.send({ type: "launchFailed", message: "boom" })).toEqual([]);
+  });
+
+  it("should take a replica out of routing when a request times out on it, until a health check passes", () => {
+    const h = new Harness();
+    h.bringUp(100);
+    const spawn = h.state.spawns;
+    expect(isRoutable(h.state)).toBe(true);
+    h.send({ type: "requestTimedOut" });
+    expect(isRoutable(h.state)).toBe(false);
+    expect(h.state.lifecycle).toBe("ready");
+    expect(h.state.healthFailures).toBe(1);
+    expect(h.effects).toContainEqual({ type: "checkHealth", spawn, check: "recheck", attempt: 0 });
+    expect(h.effects).toContainEqual({ type: "changed" });
+    // More timeouts before a check answers are the same outage: no second count, no second check.
+    expect(h.send({ type: "requestTimedOut" })).toEqual([]);
+    expect(h.state.healthFailures).toBe(1);
+    // A failing recheck leaves it out; the periodic checks carry on counting.
+    h.send({ type: "health", spawn, check: "recheck", attempt: 0, ok: false, reason: "health check timed out after 10 s" });
+    expect(isRoutable(h.state)).toBe(false);
+    expect(h.state.healthFailures).toBe(1);
+    expect(h.scheduled()).toEqual([]);
+    // A passing check (here the periodic one) puts it back and forgives the count.
+    h.send({ type: "timer", timer: { name: "healthCheck", spawn } });
+    h.send({ type: "health", spawn, check: "periodic", attempt: 0, ok: true, reason: "" });
+    expect(isRoutable(h.state)).toBe(true);
+    expect(h.state.healthFailures).toBe(0);
+    expect(h.effects).toContainEqual({ type: "changed" });
+    // And a passing recheck does the same.
+    h.send({ type: "requestTimedOut" });
+    expect(isRoutable(h.state)).toBe(false);
+    h.send({ type: "health", spawn, check: "recheck", attempt: 0, ok: true, reason: "" });
+    expect(isRoutable(h.state)).toBe(true);
+    expect(h.state.healthFailures).toBe(0);
+  });
+
+  it("should count a timed-out request as a failed health check, so it completes a hung verdict at once", () => {
+    const h = new Harness();
+    h.bringUp(100);
+    const spawn = h.state.spawns;
+    for (let i = 0; i < 2; i++) {
+      h.send({ type: "timer", timer: { name: "healthCheck", spawn } });
+      h.send({ type: "health", spawn, check: "periodic", attempt: 0, ok: false, reason: "health check timed out after 10 s" });
+    }
+    expect(h.state.lifecycle).toBe("ready");
+    h.send({ type: "requestTimedOut" });
+    expect(h.state.lifecycle).toBe("backoff");
+    expect(h.effects).toContainEqual({ type: "stopFailedGroup", pid: 100, reason: expect.stringMatching(/^hung: a request timed out/) });
+    expect(h.has("checkHealth")).toBe(false);
+    // Not ready, not routable: a timeout reported now changes nothing.
+    expect(h.send({ type: "requestTimedOut" })).toEqual([]);
+  });
+
+  it("should ignore a timeout reported for a replica that is not ready, and start every new process routable", () => {
+    const h = new Harness();
+    h.send({ type: "start" });
+    expect(h.send({ type: "requestTimedOut" })).toEqual([]);
+    h.bringUp(100);
+    h.send({ type: "requestTimedOut" });
+    h.send({ type: "exited", spawn: h.state.spawns, how: "was killed by SIGKILL" });
+    h.send({ type: "timer", timer: { name: "restart" } });
+    h.bringUp(101);
+    expect(isRoutable(h.state)).toBe(true);
+    expect(h.state.healthFailures).toBe(0);
+  });
+
+  it("should name the leader's start time on every signal it asks for and in the record, while the group may live", () => {
+    const h = new Harness();
+    h.bringUp(100, "boot-a:1111");
+    expect(replicaRecord(h.state, 0).startTime).toBe("boot-a:1111");
+    h.send({ type: "exited", spawn: h.state.spawns, how: "exited with code 3" });
+    expect(h.effects).toContainEqual({ type: "reapGroup", pid: 100, startTime: "boot-a:1111" });
+    // Gone and reaped: nothing left to prove.
+    expect(replicaRecord(h.state, 0).startTime).toBeUndefined();
+    h.send({ type: "timer", timer: { name: "restart" } });
+    h.bringUp(200, "boot-a:2222");
+    const spawn = h.state.spawns;
+    for (let i = 0; i < 3; i++) {
+      h.send({ type: "timer", timer: { name: "healthCheck", spawn } });
+      h.send({ type: "health", spawn, check: "periodic", attempt: 0, ok: false, reason: "HTTP 500" });
+    }
+    expect(h.effects).toContainEqual({ type: "stopFailedGroup", pid: 200, startTime: "boot-a:2222", reason: expect.any(String) });
+    // The dying group stays findable, with its identity, until it is gone.
+    expect(replicaRecord(h.state, 0)).toMatchObject({ pid: 200, startTime: "boot-a:2222" });
+    h.send({ type: "failedGroupStopped", reason: h.state.lastError! });
+    h.send({ type: "timer", timer: { name: "restart" } });
+    h.bringUp(300, "boot-a:3333");
+    h.send({ type: "stop" });
+    expect(h.effects).toContainEqual({ type: "stopGroup", pid: 300, startTime: "boot-a:3333", running: true });
+    expect(replicaRecord(h.state, 0)).toMatchObject({ pid: 300, startTime: "boot-a:3333" });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -138,6 +138,17 @@ describe("estimateReplicaMemory", () => {
 
   it("should fail on a file that is not a GGUF", async () => {
     await expect(estimateReplicaMemory(join(dir, "missing.gguf"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("should refuse a header declaring absurd counts at once instead of parsing it", async () => {
+    const crafted = readFileSync(path);
+    crafted.writeBigUInt64LE(1n << 62n, 8);
+    crafted.writeBigUInt64LE(1n << 62n, 16);
+    const craftedPath = join(dir, "crafted.gguf");
+    writeFileSync(craftedPath, crafted);
+    const started = performance.now();
+    await expect(estimateReplicaMemory(craftedPath)).rejects.toThrow(`${craftedPath} is not a valid GGUF: absurd counts`);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { withFileLock } from "../../download/withFileLock.js";
+import { withLockFile } from "../../../process/withLockFile.js";
 import { buildFastDecodeAddon } from "./buildFastDecodeAddon.js";
 import { fastDecodeBuildIdentity, fastDecodeSourceIdentity, type FastDecodeBuildIdentity } from "./fastDecodeBuildIdentity.js";
 import { isOff } from "./isOff.js";
@@ -77,7 +77,7 @@ export async function locateFastDecodeAddon(options: LocateFastDecodeAddonOption
     return unavailable(`not built, and no C++ compiler (${identity.compiler.command} cannot be run)`);
   }
   try {
-    return await withFileLock(`${cacheDir}.lock`, options.signal, async () => {
+    return await withLockFile(`${cacheDir}.lock`, options.signal, async () => {
       if (isBuildFor(cacheDir, identity)) return { ok: true, dir: cacheDir, origin: "cache" } as const;
       options.onBuilding?.();
       options.log?.(`building the fastDecode addon into ${cacheDir} (once per node-llama-cpp version, compiler and llmserve version)`);

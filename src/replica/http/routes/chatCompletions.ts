@@ -1,5 +1,5 @@
 import { runGeneration } from "../../engine/runGeneration.js";
-import { tokenizePrompt } from "../../engine/tokenizePrompt.js";
+import { tokenizeForGeneration } from "../../engine/tokenizeForGeneration.js";
 import { renderChatPrompt } from "../../prompt/renderChatPrompt.js";
 import { thinkingState } from "../../prompt/thinkingState.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
@@ -40,7 +40,7 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
     bosToken: engine.model.tokens.bosString ?? "",
     eosToken: engine.model.tokens.eosString ?? "",
   });
-  const promptTokens = tokenizePrompt(engine.model, prompt);
+  const promptTokens = tokenizeForGeneration(engine, prompt, "messages");
   const thinking = thinkingState(prompt, runtime.settings.reasoningTags);
   const output = createChatOutput({
     parserName: runtime.settings.reasoningParser,

@@ -1,5 +1,5 @@
 import type { Token } from "node-llama-cpp";
-import { tokenizePrompt } from "../../engine/tokenizePrompt.js";
+import { tokenizeForGeneration } from "../../engine/tokenizeForGeneration.js";
 import { runGeneration } from "../../engine/runGeneration.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { invalidField } from "../OpenAIHttpError.js";
@@ -21,7 +21,7 @@ export async function completions(ctx: RouteContext): Promise<void> {
   const engine = readyEngine(runtime);
   let promptTokens: Token[];
   if (typeof request.prompt === "string") {
-    promptTokens = tokenizePrompt(engine.model, request.prompt);
+    promptTokens = tokenizeForGeneration(engine, request.prompt, "prompt");
   } else {
     const vocabularySize = vocabSize(engine.model);
     const bad = request.prompt.find((token) => token >= vocabularySize);
