@@ -1,9 +1,12 @@
 // The package's public library API. Named exports only; this is the only barrel.
-export { createReasoningParser, reasoningParserNames } from "./reasoning/createReasoningParser.js";
+export { closeThoughtText, createReasoningParser, reasoningParserNames } from "./reasoning/createReasoningParser.js";
+export { createReasoningTokenCounter } from "./reasoning/createReasoningTokenCounter.js";
+export type { ReasoningTokenCounter } from "./reasoning/createReasoningTokenCounter.js";
 export { UnknownReasoningParserError } from "./reasoning/errors/UnknownReasoningParserError.js";
 export type {
   ReasoningParser,
   ReasoningParserOptions,
+  ReasoningProgress,
   ReasoningSplit,
   ReasoningStream,
 } from "./reasoning/ReasoningParser.js";

@@ -53,6 +53,14 @@ export function engineKwargsFindings(root: unknown, target: ConfigTarget): Findi
         ),
       );
     }
+    if (kwargs["thinking_token_budget"] !== undefined && kwargs["reasoning_parser"] === undefined) {
+      findings.push(
+        errorAt(
+          [...base, "thinking_token_budget"],
+          "thinking_token_budget needs a reasoning_parser (the parser knows where the thought ends and how to close it)",
+        ),
+      );
+    }
     if (kwargs["disable_log_stats"] === true && llmConfig["log_engine_metrics"] !== false) {
       findings.push(
         errorAt(

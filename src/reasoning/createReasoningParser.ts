@@ -21,3 +21,8 @@ export function reasoningParserDefinition(name: string): ReasoningParserDefiniti
 export function createReasoningParser(name: string, options: ReasoningParserOptions = {}): ReasoningParser {
   return reasoningParserDefinition(name).create(options);
 }
+
+/** The text that closes a thought in parser `name`'s format (see `ReasoningParserDefinition.closeThought`). */
+export function closeThoughtText(name: string): string {
+  return reasoningParserDefinition(name).closeThought;
+}

@@ -41,6 +41,8 @@ export interface ReplicaSettings {
   readonly reasoningParser: string | undefined;
   /** Which message/delta fields carry the reasoning. Defaults to both. */
   readonly reasoningField: ReasoningFieldChoice;
+  /** `engine_kwargs.thinking_token_budget`: reasoning tokens allowed when a request sets no budget; undefined = none. */
+  readonly thinkingTokenBudget: number | undefined;
   /** `default_chat_template_kwargs`: merged under each request's `chat_template_kwargs`. */
   readonly defaultChatTemplateKwargs: Readonly<Record<string, unknown>>;
   /** `engine_kwargs.enable_auto_tool_choice`: `tool_choice: "auto"` is allowed (vLLM's --enable-auto-tool-choice). */

@@ -78,6 +78,7 @@ export function replicaSettingsFromConfig(
     maxQueuedRequests: maxQueued !== undefined && maxQueued >= 0 ? maxQueued : DEFAULT_MAX_QUEUED,
     reasoningParser: typeof engineKwargs["reasoning_parser"] === "string" ? engineKwargs["reasoning_parser"] : undefined,
     reasoningField: reasoningField(lookup("LLMSERVE_REASONING_FIELD") ?? engineKwargs["reasoning_field"]),
+    thinkingTokenBudget: integer(engineKwargs["thinking_token_budget"]),
     defaultChatTemplateKwargs: plainObject(engineKwargs["default_chat_template_kwargs"]) ?? {},
     defaultSeed: integer(engineKwargs["seed"]),
     enableAutoToolChoice: engineKwargs["enable_auto_tool_choice"] === true,

@@ -32,4 +32,5 @@ export const ernie45: ReasoningParserDefinition = {
     { emptyReasoning: "", unclosed: "reasoning" },
   ),
   promptTags: { start: ["<think>"], end: ["</think>"] },
+  closeThought: "\n</think>\n\n",
 };

@@ -26,4 +26,5 @@ export const granite: ReasoningParserDefinition = {
     }),
     { emptyReasoning: "", unclosed: "content" },
   ),
+  closeThought: "\nHere is my response:\n",
 };

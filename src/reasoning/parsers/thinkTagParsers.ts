@@ -58,6 +58,8 @@ export function createFromThinkTags(spec: ThinkTagSpec, rules: ExtractRules): (o
 
 const THINK = { start: "<think>", end: "</think>" } as const;
 const THINK_PROMPT_TAGS = { start: [THINK.start], end: [THINK.end] };
+/** How DeepSeek-R1 and Qwen3 templates write the end of a thought before the answer. */
+const CLOSE_THINK = "\n</think>\n\n";
 /** vLLM's deepseek_r1 non-streamed conventions: reasoning is never null once thinking began; truncated = reasoning. */
 const R1_RULES: ExtractRules = { emptyReasoning: "", unclosed: "reasoning" };
 const R1_SPEC: ThinkTagSpec = { ...THINK, opening: "reasoning", looseStart: true };
@@ -74,6 +76,7 @@ function isTruthy(value: unknown): boolean {
 export const deepseekR1: ReasoningParserDefinition = {
   create: createFromThinkTags(R1_SPEC, R1_RULES),
   promptTags: THINK_PROMPT_TAGS,
+  closeThought: CLOSE_THINK,
 };
 
 /** Qwen3.5-era tool calls: `<tool_call>` followed (after whitespace) by `<function=` or `<function `. */
@@ -91,6 +94,7 @@ export const qwen3: ReasoningParserDefinition = {
     return parserFromMachine(thinkTagMachine({ ...R1_SPEC, implicitEnds: [QWEN_TOOL_CALL] }, options), R1_RULES);
   },
   promptTags: THINK_PROMPT_TAGS,
+  closeThought: CLOSE_THINK,
 };
 
 /** deepseek_v3: deepseek_r1 when `thinking` or `enable_thinking` is truthy in the template kwargs, else all content. */
@@ -101,18 +105,21 @@ export const deepseekV3: ReasoningParserDefinition = {
     return thinking ? deepseekR1.create(options) : identityParser;
   },
   promptTags: THINK_PROMPT_TAGS,
+  closeThought: CLOSE_THINK,
 };
 
 /** seed_oss: deepseek_r1's rules with `<seed:think>` / `</seed:think>`. */
 export const seedOss: ReasoningParserDefinition = {
   create: createFromThinkTags({ start: "<seed:think>", end: "</seed:think>", opening: "reasoning", looseStart: true }, R1_RULES),
   promptTags: { start: ["<seed:think>"], end: ["</seed:think>"] },
+  closeThought: "</seed:think>",
 };
 
 /** step3: only `</think>` exists; everything before the first one is reasoning (even with no tag at all). */
 export const step3: ReasoningParserDefinition = {
   create: createFromThinkTags({ end: THINK.end, opening: "reasoning", looseStart: false }, R1_RULES),
   promptTags: THINK_PROMPT_TAGS,
+  closeThought: CLOSE_THINK,
 };
 
 /**
@@ -122,6 +129,7 @@ export const step3: ReasoningParserDefinition = {
 export const glm45: ReasoningParserDefinition = {
   create: createFromThinkTags({ ...THINK, opening: "content", looseStart: true }, { emptyReasoning: "", unclosed: "content" }),
   promptTags: THINK_PROMPT_TAGS,
+  closeThought: CLOSE_THINK,
 };
 
 /**
@@ -131,4 +139,5 @@ export const glm45: ReasoningParserDefinition = {
 export const olmo3: ReasoningParserDefinition = {
   create: createFromThinkTags({ ...THINK, opening: "reasoning", looseStart: false }, { emptyReasoning: null, unclosed: "content" }),
   promptTags: THINK_PROMPT_TAGS,
+  closeThought: CLOSE_THINK,
 };
