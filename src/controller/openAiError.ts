@@ -1,7 +1,15 @@
 import type { ServerResponse } from "node:http";
+import { anthropicErrorEnvelope } from "../anthropicErrorEnvelope.js";
 import { openAiErrorEnvelope, type OpenAIErrorFields } from "../openAiErrorEnvelope.js";
 
 export type OpenAiErrorOptions = OpenAIErrorFields;
+
+const anthropicResponses = new WeakSet<ServerResponse>();
+
+/** Errors on this response take Anthropic's shape (the `/v1/messages` routes); same status, message and origin marker. */
+export function useAnthropicErrors(res: ServerResponse): void {
+  anthropicResponses.add(res);
+}
 
 /**
  * The one renderer of controller errors: OpenAI's envelope `{"error":{"message","type","param","code"}}`, marked with
@@ -12,7 +20,9 @@ export function sendOpenAiError(res: ServerResponse, status: number, message: st
     res.destroy();
     return;
   }
-  const body = JSON.stringify(openAiErrorEnvelope(status, message, options));
+  const body = JSON.stringify(
+    anthropicResponses.has(res) ? anthropicErrorEnvelope(status, message) : openAiErrorEnvelope(status, message, options),
+  );
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),
