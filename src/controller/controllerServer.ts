@@ -21,7 +21,7 @@ export interface ApiServerOptions {
   table: ServingTable;
   requestTimeoutMs: number | undefined;
   keepAliveTimeoutMs: number;
-  /** When set, every request but /health must send `Authorization: Bearer <apiKey>`. */
+  /** When set, every request but /health must send `Authorization: Bearer <apiKey>` (or `x-api-key` on /v1/messages). */
   apiKey: string | undefined;
   log: (message: string) => void;
 }

@@ -10,6 +10,8 @@ export interface ChatOutput {
 }
 
 export interface ChatOutputOptions {
+  /** false (no `reasoning_parser`): the raw text is the content and there are no reasoning fields at all. */
+  readonly hasParser: boolean;
   readonly reasoningField: ReasoningFieldChoice;
   /** false (`include_reasoning: false`): the reasoning is split off and dropped. */
   readonly includeReasoning: boolean;
@@ -17,11 +19,12 @@ export interface ChatOutputOptions {
 
 /**
  * Reasoning goes to `reasoning_content` and/or `reasoning` (config: both by default) and the answer to `content`;
- * thinking switched off (or no reasoning parser) gives null reasoning.
+ * thinking switched off gives null reasoning; without a reasoning parser the fields are left out.
  */
 export function createChatOutput(options: ChatOutputOptions): ChatOutput {
-  const fieldNames: readonly string[] =
-    options.reasoningField === "both" ? ["reasoning_content", "reasoning"] : [options.reasoningField];
+  const fieldNames: readonly string[] = !options.hasParser
+    ? []
+    : options.reasoningField === "both" ? ["reasoning_content", "reasoning"] : [options.reasoningField];
   return {
     message(split) {
       const fields: Record<string, string | null> = { content: split.content };

@@ -1,5 +1,6 @@
 import { invalidField } from "../OpenAIHttpError.js";
 import { describe } from "../requestFields.js";
+import { chatFunctionTools, stringField } from "../translatedBodyFields.js";
 
 type Json = Record<string, unknown>;
 
@@ -7,8 +8,9 @@ type Json = Record<string, unknown>;
  * Translates an Anthropic Messages request into the chat-completions body the replica serves, so both share one
  * generation path: `system` → a system message; `tool_result` blocks → `tool` messages (before the user's text);
  * assistant `thinking` → `reasoning_content`, `tool_use` → `tool_calls`; `tools` → functions; `tool_choice` auto /
- * any / tool / none → auto / required / named / none; `thinking` enabled → `thinking_token_budget` = budget_tokens,
- * disabled → 0 (thinking off); `stop_sequences` → `stop`. Throws a 400 naming the field at fault.
+ * any / tool / none → auto / required / named / none; `thinking` enabled → `thinking_token_budget` = budget_tokens
+ * (and the template's thinking switches on), disabled → 0 (thinking off); `stop_sequences` → `stop`. Throws a 400
+ * naming the field at fault.
  */
 export function messagesToChatBody(body: Json): Json {
   const chat: Json = {
@@ -27,6 +29,8 @@ export function messagesToChatBody(body: Json): Json {
   if (choice !== undefined && choice !== null) Object.assign(chat, toolChoice(choice));
   const budget = thinkingBudget(body["thinking"]);
   if (budget !== undefined) chat["thinking_token_budget"] = budget;
+  // Asking for thinking switches it on even where the model's default template kwargs turned it off.
+  if (budget !== undefined && budget > 0) chat["chat_template_kwargs"] = { enable_thinking: true, thinking: true };
   return chat;
 }
 
@@ -123,29 +127,8 @@ function textOf(blocks: unknown, path: string): string {
     .join("\n");
 }
 
-function stringField(block: Json, name: string, path: string): string {
-  const value = block[name];
-  if (typeof value !== "string") throw invalidField(`${path}.${name}`, `'${path}.${name}' must be a string (got ${describe(value)})`);
-  return value;
-}
-
 function functionTools(tools: unknown): Json[] {
-  if (!Array.isArray(tools)) throw invalidField("tools", `'tools' must be a list (got ${describe(tools)})`);
-  return tools.map((tool, index) => {
-    const item = tool as Json | null;
-    const type = item?.["type"];
-    if (typeof item !== "object" || item === null || (type !== undefined && type !== null && type !== "custom")) {
-      throw invalidField(`tools[${index}]`, `'tools[${index}]' must be a custom tool {name, description, input_schema}; server tools (type ${describe(type)}) are not available here`);
-    }
-    return {
-      type: "function",
-      function: {
-        name: stringField(item, "name", `tools[${index}]`),
-        ...(typeof item["description"] === "string" ? { description: item["description"] } : {}),
-        parameters: item["input_schema"] ?? { type: "object", properties: {} },
-      },
-    };
-  });
+  return chatFunctionTools(tools, (item) => item["type"] === undefined || item["type"] === null || item["type"] === "custom", "input_schema", (type) => `must be a custom tool {name, description, input_schema}; server tools (type ${describe(type)}) are not available here`);
 }
 
 function toolChoice(choice: unknown): Json {

@@ -1,5 +1,6 @@
 import { invalidField } from "../OpenAIHttpError.js";
 import { describe } from "../requestFields.js";
+import { chatFunctionTools, stringField } from "../translatedBodyFields.js";
 
 type Json = Record<string, unknown>;
 
@@ -127,28 +128,8 @@ function reasoningText(item: Json, path: string): string {
     .join("\n");
 }
 
-function stringField(item: Json, name: string, path: string): string {
-  const value = item[name];
-  if (typeof value !== "string") throw invalidField(`${path}.${name}`, `'${path}.${name}' must be a string (got ${describe(value)})`);
-  return value;
-}
-
 function functionTools(tools: unknown): Json[] {
-  if (!Array.isArray(tools)) throw invalidField("tools", `'tools' must be a list (got ${describe(tools)})`);
-  return tools.map((tool, index) => {
-    const item = tool as Json | null;
-    if (item === null || item["type"] !== "function") {
-      throw invalidField(`tools[${index}].type`, `'tools[${index}]' must be a function tool; built-in tools (type ${describe(item?.["type"])}) are not available here`);
-    }
-    return {
-      type: "function",
-      function: {
-        name: stringField(item, "name", `tools[${index}]`),
-        ...(typeof item["description"] === "string" ? { description: item["description"] } : {}),
-        parameters: item["parameters"] ?? { type: "object", properties: {} },
-      },
-    };
-  });
+  return chatFunctionTools(tools, (item) => item["type"] === "function", "parameters", (type) => `must be a function tool; built-in tools (type ${describe(type)}) are not available here`);
 }
 
 function toolChoice(choice: unknown): unknown {

@@ -13,7 +13,11 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
   const { runtime, res } = ctx;
   const body = await readJsonBody(ctx.req, runtime.settings.maxBodyBytes);
   const chat = await prepareChat(runtime, body);
-  const output = createChatOutput({ reasoningField: runtime.settings.reasoningField, includeReasoning: chat.request.includeReasoning });
+  const output = createChatOutput({
+    hasParser: runtime.settings.reasoningParser !== undefined,
+    reasoningField: runtime.settings.reasoningField,
+    includeReasoning: chat.request.includeReasoning,
+  });
   const signal = abortOnDisconnect(res);
   const id = responseId("chatcmpl");
   const created = unixSeconds();
