@@ -159,6 +159,16 @@ describe("/v1/messages and /v1/responses on the scripted reasoning model", () =>
     expect(off.content).toEqual([{ type: "text", text: SCRIPTED_ANSWER }]);
   });
 
+  it("should say which stop sequence or limit ended the message", async () => {
+    const request = { model: MODEL, messages: [{ role: "user" as const, content: "hello" }], thinking: { type: "disabled" as const } };
+    const stopped = await anthropic.messages.create({ ...request, max_tokens: 100, stop_sequences: [" How"] });
+    expect(stopped).toMatchObject({ stop_reason: "stop_sequence", stop_sequence: " How", content: [{ type: "text", text: "Hello!" }] });
+    const streamed = await anthropic.messages.stream({ ...request, max_tokens: 100, stop_sequences: [" How"] }).finalMessage();
+    expect(streamed).toMatchObject({ stop_reason: "stop_sequence", stop_sequence: " How" });
+    const cut = await anthropic.messages.create({ ...request, max_tokens: 2 });
+    expect(cut).toMatchObject({ stop_reason: "max_tokens", stop_sequence: null, content: [{ type: "text", text: "Hello!" }] });
+  });
+
   it("should count tokens like the prompt messages.create renders, and answer errors in Anthropic's shape", async () => {
     const counted = await anthropic.messages.countTokens({ model: MODEL, messages: [{ role: "user", content: "hello" }] });
     const created = await anthropic.messages.create({ model: MODEL, max_tokens: 1, messages: [{ role: "user", content: "hello" }] });
@@ -248,7 +258,8 @@ describe("tool use and an agent loop through the controller (Qwen3 template, her
     const stops: string[] = [];
     for (let turn = 0; turn < 4; turn++) {
       const request = { model: "tools", max_tokens: 200, thinking: { type: "enabled" as const, budget_tokens: 100 }, tools: [WEATHER_TOOL], messages };
-      const reply = turn % 2 === 0 ? await client.messages.create(request) : await client.messages.stream(request).finalMessage();
+      // Streamed and not in turn: the tool call comes as input_json_delta the SDK reassembles.
+      const reply = turn % 2 === 0 ? await client.messages.stream(request).finalMessage() : await client.messages.create(request);
       stops.push(reply.stop_reason ?? "");
       messages.push({ role: "assistant", content: reply.content });
       const uses = reply.content.filter((block): block is Anthropic.ToolUseBlock => block.type === "tool_use");
@@ -271,6 +282,15 @@ describe("tool use and an agent loop through the controller (Qwen3 template, her
     const call = first.output.find((item): item is OpenAI.Responses.ResponseFunctionToolCall => item.type === "function_call");
     expect(call).toMatchObject({ name: SCRIPTED_TOOL_NAME });
     expect(JSON.parse(call!.arguments)).toEqual(SCRIPTED_TOOL_ARGUMENTS);
+    const events = await client.responses.create({ model: "tools", input: "Weather in Paris?", tools, stream: true });
+    let streamedArguments = "";
+    let streamedCall: OpenAI.Responses.ResponseFunctionToolCall | undefined;
+    for await (const event of events) {
+      if (event.type === "response.function_call_arguments.delta") streamedArguments += event.delta;
+      if (event.type === "response.output_item.done" && event.item.type === "function_call") streamedCall = event.item;
+    }
+    expect(JSON.parse(streamedArguments)).toEqual(SCRIPTED_TOOL_ARGUMENTS);
+    expect(streamedCall).toMatchObject({ name: SCRIPTED_TOOL_NAME, arguments: streamedArguments, status: "completed" });
     const second = await client.responses.create({
       model: "tools",
       tools,

@@ -41,6 +41,8 @@ export interface GenerateTextResult {
   readonly completionTokens: number;
   /** Of `completionTokens`, those whose text went to the reasoning (0 without a reasoning parser). */
   readonly reasoningTokens: number;
+  /** The stop string that ended the text, if one did. */
+  readonly stopSequence?: string | undefined;
 }
 
 const REPLACEMENT_CHAR = "\uFFFD";
@@ -83,6 +85,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
   let pendingPartial: Token[] = [];
   let finishReason: "stop" | "length" = "length";
   let cutAtStopString = false;
+  let stopSequence: string | undefined;
   /** Takes decoded text of `tokens`; true once a stop string ended the output. */
   const accept = async (tokens: number, piece: string): Promise<boolean> => {
     options.onPiece?.(piece);
@@ -92,6 +95,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
     if (!match.stopped) return false;
     finishReason = "stop";
     cutAtStopString = true;
+    stopSequence = match.stop;
     return true;
   };
   let closed = false;
@@ -151,5 +155,11 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
     await emit(stopMatcher.flush());
   }
   reasoning?.counter.end();
-  return { text, finishReason, completionTokens: generated.length, reasoningTokens: reasoning?.counter.reasoningTokens() ?? 0 };
+  return {
+    text,
+    finishReason,
+    completionTokens: generated.length,
+    reasoningTokens: reasoning?.counter.reasoningTokens() ?? 0,
+    stopSequence,
+  };
 }

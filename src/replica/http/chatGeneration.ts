@@ -22,6 +22,8 @@ export interface ChatTurn {
   readonly content: string | null;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: ChatFinishReason;
+  /** The request's stop string that ended the turn, if one did. */
+  readonly stopSequence: string | undefined;
   readonly usage: ChatUsage;
 }
 
@@ -39,6 +41,7 @@ export interface ChatStreamSink {
 
 export interface ChatStreamEnd {
   readonly finishReason: ChatFinishReason;
+  readonly stopSequence: string | undefined;
   readonly usage: ChatUsage;
   /** Set when JSON structured output came out invalid (the content was already sent). */
   readonly invalid: OpenAIHttpError | undefined;
@@ -69,6 +72,7 @@ export async function completeChat(chat: PreparedChat, signal: AbortSignal): Pro
     content,
     toolCalls,
     finishReason: toolCalls.length > 0 ? "tool_calls" : result.finishReason,
+    stopSequence: result.stopSequence,
     usage: usageOf(result),
   };
 }
@@ -120,5 +124,6 @@ export async function streamChat(
     const check = chat.validate(content);
     if (!check.ok) invalid = new OpenAIHttpError(500, check.message, { code: "structured_output_invalid" });
   }
-  return { end: { finishReason: calledTools ? "tool_calls" : result.finishReason, usage: usageOf(result), invalid }, sse };
+  const finishReason = calledTools ? "tool_calls" : result.finishReason;
+  return { end: { finishReason, stopSequence: result.stopSequence, usage: usageOf(result), invalid }, sse };
 }

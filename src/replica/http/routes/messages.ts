@@ -40,8 +40,8 @@ export async function messages(ctx: RouteContext): Promise<void> {
       role: "assistant",
       model,
       content,
-      stop_reason: stopReason(turn.finishReason),
-      stop_sequence: null,
+      stop_reason: stopReason(turn.finishReason, turn.stopSequence),
+      stop_sequence: turn.stopSequence ?? null,
       usage: usageOf(turn.usage),
     });
     return;
@@ -69,7 +69,8 @@ export async function messages(ctx: RouteContext): Promise<void> {
     sse.end();
     return;
   }
-  sse.send({ type: "message_delta", delta: { stop_reason: stopReason(end.finishReason), stop_sequence: null }, usage: usageOf(end.usage) }, "message_delta");
+  const delta = { stop_reason: stopReason(end.finishReason, end.stopSequence), stop_sequence: end.stopSequence ?? null };
+  sse.send({ type: "message_delta", delta, usage: usageOf(end.usage) }, "message_delta");
   sse.send({ type: "message_stop" }, "message_stop");
   sse.end();
 }
@@ -140,7 +141,8 @@ function signatureOf(thought: string): string {
   return createHash("sha256").update(thought).digest("base64");
 }
 
-function stopReason(reason: ChatFinishReason): string {
+function stopReason(reason: ChatFinishReason, stopSequence: string | undefined): string {
+  if (stopSequence !== undefined) return "stop_sequence";
   return reason === "tool_calls" ? "tool_use" : reason === "length" ? "max_tokens" : "end_turn";
 }
 
