@@ -3,6 +3,21 @@ import { messagesToChatBody } from "../../../src/replica/http/anthropic/messages
 import { OpenAIHttpError } from "../../../src/replica/http/OpenAIHttpError.js";
 import { responsesToChatBody } from "../../../src/replica/http/responses/responsesToChatBody.js";
 
+/** The chat messages both translators make of "Be brief." / "Paris?" / a thought and a call / its result. */
+function toolRoundTrip(id: string): Record<string, unknown>[] {
+  return [
+    { role: "system", content: "Be brief." },
+    { role: "user", content: "Paris?" },
+    {
+      role: "assistant",
+      content: null,
+      reasoning_content: "Call it.",
+      tool_calls: [{ id, type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
+    },
+    { role: "tool", tool_call_id: id, content: "sunny" },
+  ];
+}
+
 function refusal(run: () => unknown): { status: number; param: string | null; message: string } {
   try {
     run();
@@ -46,15 +61,7 @@ describe("messagesToChatBody", () => {
       tool_choice: "required",
       parallel_tool_calls: false,
       messages: [
-        { role: "system", content: "Be brief." },
-        { role: "user", content: "Paris?" },
-        {
-          role: "assistant",
-          content: null,
-          reasoning_content: "Call it.",
-          tool_calls: [{ id: "toolu_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
-        },
-        { role: "tool", tool_call_id: "toolu_1", content: "sunny" },
+        ...toolRoundTrip("toolu_1"),
         { role: "user", content: "Thanks" },
       ],
     });
@@ -101,15 +108,7 @@ describe("responsesToChatBody", () => {
       tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }],
       tool_choice: { type: "function", function: { name: "get_weather" } },
       messages: [
-        { role: "system", content: "Be brief." },
-        { role: "user", content: "Paris?" },
-        {
-          role: "assistant",
-          content: null,
-          reasoning_content: "Call it.",
-          tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
-        },
-        { role: "tool", tool_call_id: "call_1", content: "sunny" },
+        ...toolRoundTrip("call_1"),
       ],
     });
   });
