@@ -1,5 +1,13 @@
 import type { ServerResponse } from "node:http";
+import { anthropicErrorEnvelope } from "../protocol/anthropicErrorEnvelope.js";
 import { openAIErrorEnvelope, type OpenAIErrorFields } from "../protocol/openAIErrorEnvelope.js";
+
+const anthropicResponses = new WeakSet<ServerResponse>();
+
+/** Errors on this response take Anthropic's shape (the `/v1/messages` routes); same status, message and origin marker. */
+export function useAnthropicErrors(res: ServerResponse): void {
+  anthropicResponses.add(res);
+}
 
 /**
  * The one renderer of controller errors: OpenAI's envelope `{"error":{"message","type","param","code"}}`, marked with
@@ -10,7 +18,9 @@ export function sendOpenAIError(res: ServerResponse, status: number, message: st
     res.destroy();
     return;
   }
-  const body = JSON.stringify(openAIErrorEnvelope(status, message, options));
+  const body = JSON.stringify(
+    anthropicResponses.has(res) ? anthropicErrorEnvelope(status, message) : openAIErrorEnvelope(status, message, options),
+  );
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),
