@@ -1,12 +1,7 @@
 import type { ApplySummary } from "../protocol/adminApi.js";
 import type { AutoscalerFactory } from "./autoscalingHook.js";
-import type {
-  ApplicationRecord,
-  ApplicationStatus,
-  ControllerRecord,
-  ControllerState,
-  DeploymentRecord,
-} from "../protocol/ControllerState.js";
+import { applicationStatus } from "./applicationStatus.js";
+import type { ApplicationRecord, ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
 import type { ApplicationSpec, ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { createDeployment, type Deployment, type DeploymentDeps } from "./deployment.js";
 import type { Placement } from "./placement.js";
@@ -27,6 +22,7 @@ interface App {
 }
 
 /** What an apply did, per application: for the `run` that asked and for the log. */
+
 export interface Controller extends ServingTable {
   /** Declarative, as Ray: apps not in `spec` are removed, changed ones redeployed, unchanged ones untouched. */
   apply: (spec: ControllerSpec) => ApplySummary;
@@ -72,42 +68,9 @@ export function createController(deps: ControllerDeps): Controller {
       summary.created.push(spec.name);
       return;
     }
-    let changed = existing.routePrefix !== spec.routePrefix;
-    existing.routePrefix = spec.routePrefix;
-    const wanted = new Set(spec.deployments.map((d) => d.modelId));
-    for (const [modelId, deployment] of existing.deployments) {
-      if (wanted.has(modelId)) continue;
-      existing.deployments.delete(modelId);
-      existing.retired.add(deployment);
-      void deployment.delete().then(() => {
-        existing.retired.delete(deployment);
-        deps.onChange();
-      });
-      changed = true;
-    }
-    for (const deploymentSpec of spec.deployments) {
-      const deployment = existing.deployments.get(deploymentSpec.modelId);
-      if (deployment === undefined) {
-        existing.deployments.set(deploymentSpec.modelId, newDeployment(deploymentSpec));
-        changed = true;
-      } else if (deployment.update(deploymentSpec) !== "unchanged") {
-        changed = true;
-      }
-    }
+    const changed = updateApp(existing, spec, deps, newDeployment);
     if (changed) existing.lastDeployedTimeS = now;
     (changed ? summary.updated : summary.unchanged).push(spec.name);
-  };
-
-  const appStatus = (app: App, deployments: DeploymentRecord[]): { status: ApplicationStatus; message: string } => {
-    if (app.deleting) return { status: "DELETING", message: "" };
-    const failed = deployments.find((d) => d.status === "DEPLOY_FAILED");
-    if (failed !== undefined) return { status: "DEPLOY_FAILED", message: `Deploying ${failed.name} failed: ${failed.message}` };
-    const unhealthy = deployments.find((d) => d.status === "UNHEALTHY");
-    if (unhealthy !== undefined) {
-      return { status: "UNHEALTHY", message: `The deployment ${unhealthy.name} is UNHEALTHY: ${unhealthy.message}` };
-    }
-    if (deployments.some((d) => d.status === "UPDATING")) return { status: "DEPLOYING", message: "" };
-    return { status: "RUNNING", message: "" };
   };
 
   return {
@@ -141,7 +104,7 @@ export function createController(deps: ControllerDeps): Controller {
         return {
           name: app.name,
           routePrefix: app.routePrefix,
-          ...appStatus(app, deployments),
+          ...applicationStatus(app.deleting, deployments),
           lastDeployedTimeS: app.lastDeployedTimeS,
           deployments,
         };
@@ -179,4 +142,31 @@ export function createController(deps: ControllerDeps): Controller {
       return app === undefined || app.deleting ? undefined : app.deployments.get(modelId);
     },
   };
+}
+
+/** Brings a running application to `spec`: deployments removed (drained), added, updated. True when anything changed. */
+function updateApp(existing: App, spec: ApplicationSpec, deps: ControllerDeps, newDeployment: (spec: DeploymentSpec) => Deployment): boolean {
+  let changed = existing.routePrefix !== spec.routePrefix;
+  existing.routePrefix = spec.routePrefix;
+  const wanted = new Set(spec.deployments.map((d) => d.modelId));
+  for (const [modelId, deployment] of existing.deployments) {
+    if (wanted.has(modelId)) continue;
+    existing.deployments.delete(modelId);
+    existing.retired.add(deployment);
+    void deployment.delete().then(() => {
+      existing.retired.delete(deployment);
+      deps.onChange();
+    });
+    changed = true;
+  }
+  for (const deploymentSpec of spec.deployments) {
+    const deployment = existing.deployments.get(deploymentSpec.modelId);
+    if (deployment === undefined) {
+      existing.deployments.set(deploymentSpec.modelId, newDeployment(deploymentSpec));
+      changed = true;
+    } else if (deployment.update(deploymentSpec) !== "unchanged") {
+      changed = true;
+    }
+  }
+  return changed;
 }

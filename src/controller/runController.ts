@@ -2,71 +2,60 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AdminApplyResponse } from "../protocol/adminApi.js";
-import { removeReplicaSpecs, replicaSpecPath, writeReplicaSpecFile } from "../protocol/ReplicaSpec.js";
 import { formatControllerStartupEvent, type ControllerStartupEvent } from "../protocol/ControllerStartupEvent.js";
-import { startAdminServer } from "./adminServer.js";
-import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
 import type { ControllerRecord, ControllerState } from "../protocol/ControllerState.js";
-import { createController } from "./controller.js";
-import { createApiServer } from "./controllerServer.js";
-import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
+import { removeReplicaSpecs, replicaSpecPath, writeReplicaSpecFile } from "../protocol/ReplicaSpec.js";
+import { removeStateFile, writeStateFile } from "../protocol/stateFile.js";
 import { StateLockHeldError } from "../process/errors/StateLockHeldError.js";
+import { acquireStateLock, type StateLock } from "../process/stateLock.js";
+import { REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
+import { startAdminServer } from "./adminServer.js";
+import { applyConflict } from "./applyConflict.js";
+import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
+import { createController, type Controller } from "./controller.js";
+import { createApiServer, type ApiServer } from "./controllerServer.js";
+import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { loadControllerSpec } from "./loadControllerSpec.js";
 import { gpuPlacement } from "./gpuPlacement.js";
 import { readRssBytes } from "./readRssBytes.js";
-import { acquireStateLock, type StateLock } from "../process/stateLock.js";
-import { removeStateFile, writeStateFile } from "../protocol/stateFile.js";
-import { CONTROL_LOOP_INTERVAL_MS, STATE_FLUSH_INTERVAL_MS } from "./timeouts.js";
-import { REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
+import { createStateWriter } from "./stateWriter.js";
+import { CONTROL_LOOP_INTERVAL_MS } from "./timeouts.js";
 
 export interface RunControllerOptions {
   configPath: string;
   home: string;
 }
 
+/** What start-up claimed: released again by shutdown. */
+interface Claimed {
+  lock: StateLock;
+  spec: ControllerSpec;
+  apiKey: string | undefined;
+}
+
+type Log = (message: string) => void;
+
 /**
  * The `_controller` daemon: takes the state lock, binds the API port, starts every replica, supervises them and
  * serves until told to stop (admin /shutdown, SIGTERM, SIGINT). Resolves with the process exit code.
  */
 export async function runController(options: RunControllerOptions): Promise<number> {
-  const logFile = join(options.home, "logs", "controller.log");
-  const log = (message: string): void => {
+  const log: Log = (message) => {
     process.stderr.write(`${new Date().toISOString()} ${message}\n`);
-  };
-  const emit = (event: ControllerStartupEvent): void => {
-    try {
-      process.stdout.write(formatControllerStartupEvent(event));
-    } catch {
-      // `run` may be gone already; the log has it.
-    }
   };
   process.stdout.on("error", () => undefined);
   log(`controller pid ${process.pid} starting with ${options.configPath}`);
-
-  let lock: StateLock;
-  try {
-    lock = acquireStateLock(options.home);
-  } catch (error) {
-    const reason = error instanceof StateLockHeldError ? error.message : `cannot take the state lock: ${(error as Error).message}`;
+  const fail = (reason: string, lock?: StateLock): number => {
     log(reason);
     emit({ event: "failed", reason });
+    lock?.release();
     return 1;
-  }
+  };
 
-  removeReplicaSpecs(options.home);
-  const loaded = await loadControllerSpec(options.configPath);
-  if (!loaded.ok) {
-    log(loaded.message);
-    emit({ event: "failed", reason: loaded.message });
-    lock.release();
-    return 1;
-  }
-  const spec = loaded.spec;
-
-  let dirty = true;
-  let lastPids = "";
-  let lastFlush = 0;
-  let stopping = false;
+  const claimed = await claim(options);
+  if (!claimed.ok) return fail(claimed.reason, claimed.lock);
+  const { spec, lock } = claimed;
+  let stateWriter: ReturnType<typeof createStateWriter> | undefined;
   const controller = createController({
     logDir: join(options.home, "logs"),
     placement: gpuPlacement({ modelsDir: join(options.home, "models"), log }),
@@ -74,81 +63,100 @@ export async function runController(options: RunControllerOptions): Promise<numb
     replicaCommand: replicaCommandIn(options.home),
     stopGraceMs: REPLICA_STOP_GRACE_MS,
     log,
-    onChange: () => {
-      dirty = true;
-      // A new or gone pid is written at once, so `shutdown` can always find every process group.
-      if (!stopping && pidSignature(snapshot()) !== lastPids) flush();
-    },
+    onChange: () => stateWriter?.changed(),
   });
-
-  const apiKey = spec.apiKeyEnv !== undefined ? process.env[spec.apiKeyEnv] : undefined;
-  if (spec.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === "")) {
-    const reason = `http_options.api_key_env names ${spec.apiKeyEnv}, but that environment variable is not set`;
-    log(reason);
-    emit({ event: "failed", reason });
-    lock.release();
-    return 1;
-  }
   const api = createApiServer({
     table: controller,
     requestTimeoutMs: spec.requestTimeoutMs,
     keepAliveTimeoutMs: spec.keepAliveTimeoutMs,
-    apiKey,
+    apiKey: claimed.apiKey,
     log,
   });
   let port: number;
   try {
     port = await api.listen(spec.host, spec.port);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "EADDRINUSE"
-        ? `port ${spec.port} on ${spec.host} is already in use (http_options.port in ${spec.configPath}); stop what uses it or choose another port`
-        : `cannot listen on ${spec.host}:${spec.port}: ${(error as Error).message}`;
-    log(reason);
-    emit({ event: "failed", reason });
-    lock.release();
-    return 1;
+    return fail(listenFailure(spec, error as NodeJS.ErrnoException), lock);
   }
+  return serve({ options, claimed, controller, api, port, log, attachStateWriter: (writer) => (stateWriter = writer) });
+}
 
+/** Takes the state lock, loads the spec and reads the API key; the lock is handed back with a failure to release. */
+async function claim(options: RunControllerOptions): Promise<({ ok: true } & Claimed) | { ok: false; reason: string; lock?: StateLock }> {
+  let lock: StateLock;
+  try {
+    lock = acquireStateLock(options.home);
+  } catch (error) {
+    const reason = error instanceof StateLockHeldError ? error.message : `cannot take the state lock: ${(error as Error).message}`;
+    return { ok: false, reason };
+  }
+  removeReplicaSpecs(options.home);
+  const loaded = await loadControllerSpec(options.configPath);
+  if (!loaded.ok) return { ok: false, reason: loaded.message, lock };
+  const spec = loaded.spec;
+  const apiKey = spec.apiKeyEnv !== undefined ? process.env[spec.apiKeyEnv] : undefined;
+  if (spec.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === "")) {
+    return { ok: false, reason: `http_options.api_key_env names ${spec.apiKeyEnv}, but that environment variable is not set`, lock };
+  }
+  return { ok: true, lock, spec, apiKey };
+}
+
+interface ServeOptions {
+  options: RunControllerOptions;
+  claimed: Claimed;
+  controller: Controller;
+  api: ApiServer;
+  port: number;
+  log: Log;
+  attachStateWriter: (writer: ReturnType<typeof createStateWriter>) => void;
+}
+
+/** From a bound API port to exit: admin endpoint, state file, signals, control loop, the first apply. */
+async function serve({ options, claimed, controller, api, port, log, attachStateWriter }: ServeOptions): Promise<number> {
+  const { spec, lock } = claimed;
+  const home = options.home;
   const token = randomBytes(24).toString("hex");
   let record: ControllerRecord;
+  let stopping = false;
   const snapshot = (): ControllerState =>
     controller.record({ ...record, gracefulShutdownTimeoutMs: controller.gracefulTimeoutMs() });
-  const flush = (): void => {
-    const state = snapshot();
-    lastPids = pidSignature(state);
-    lastFlush = Date.now();
-    dirty = false;
-    writeStateFile(options.home, state);
-  };
+  const writer = createStateWriter(home, snapshot);
 
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   const shutdown = (why: string): void => {
     if (stopping) return;
     stopping = true;
+    writer.pause();
     record = { ...record, stopping: true };
-    writeStateFile(options.home, snapshot());
+    writeStateFile(home, snapshot());
     log(`shutting down (${why})`);
-    void (async () => {
-      const graceMs = controller.gracefulTimeoutMs();
-      const drained = await api.drain(graceMs);
-      if (!drained) log(`in-flight requests did not finish within ${graceMs / 1000} s; closing them`);
-      const allGone = await controller.stopAll();
+    void stopEverything(controller, api, log).then((allGone) => {
       clearInterval(loop);
       admin.close();
       if (allGone) {
-        removeStateFile(options.home);
+        removeStateFile(home);
         lock.release();
         log("shut down; every replica stopped");
       } else {
         // Leave the state so `shutdown` can see and report what survived.
-        writeStateFile(options.home, snapshot());
+        writeStateFile(home, snapshot());
         log("shut down, but some replica process survived SIGKILL (see state.json)");
       }
       resolveExit(allGone ? 0 : 1);
-    })();
+    });
+  };
+
+  const applyFile = async (configPath: string): Promise<AdminApplyResponse> => {
+    if (stopping) return { status: 409, body: { error: "the controller is shutting down" } };
+    const next = await loadControllerSpec(configPath);
+    if (!next.ok) return { status: 400, body: { error: next.message } };
+    const refused = applyConflict(controller.spec(), next.spec, controller.applying());
+    if (refused !== undefined) return refused;
+    const summary = controller.apply(next.spec);
+    record = { ...record, configPath: next.spec.configPath, configHash: next.spec.configHash };
+    writer.flush();
+    return { status: 200, body: { summary } };
   };
 
   const admin = await startAdminServer({
@@ -167,34 +175,38 @@ export async function runController(options: RunControllerOptions): Promise<numb
     adminToken: token,
     configPath: spec.configPath,
     configHash: spec.configHash,
-    logFile,
+    logFile: join(home, "logs", "controller.log"),
     gracefulShutdownTimeoutMs: 0,
   };
+  attachStateWriter(writer);
+  handleSignals(controller, log, () => stopping, shutdown);
 
-  const applyFile = async (configPath: string): Promise<AdminApplyResponse> => {
-    if (stopping) return { status: 409, body: { error: "the controller is shutting down" } };
-    const next = await loadControllerSpec(configPath);
-    if (!next.ok) return { status: 400, body: { error: next.message } };
-    const running = controller.spec();
-    const conflict = httpConflict(running, next.spec);
-    if (conflict !== undefined) return { status: 400, body: { error: conflict } };
-    if (running !== undefined && controller.applying() && running.configHash !== next.spec.configHash) {
-      return {
-        status: 409,
-        body: {
-          error: `another llmserve run is deploying ${running.configPath} right now; wait until it is RUNNING (llmserve status), then run again`,
-        },
-      };
-    }
-    const summary = controller.apply(next.spec);
-    record = { ...record, configPath: next.spec.configPath, configHash: next.spec.configHash };
-    flush();
-    return { status: 200, body: { summary } };
-  };
+  const loop = setInterval(() => {
+    if (stopping) return;
+    controller.tick(Date.now());
+    writer.tick(Date.now());
+  }, CONTROL_LOOP_INTERVAL_MS);
 
+  controller.apply(spec);
+  writer.flush();
+  log(`serving the OpenAI API on http://${spec.host}:${port}; admin on 127.0.0.1:${admin.port}`);
+  emit({ event: "started", pid: process.pid, adminPort: admin.port, port });
+  return exited;
+}
+
+/** In-flight requests finish (within the longest graceful timeout), then every replica stops. False: one survived. */
+async function stopEverything(controller: Controller, api: ApiServer, log: Log): Promise<boolean> {
+  const graceMs = controller.gracefulTimeoutMs();
+  const drained = await api.drain(graceMs);
+  if (!drained) log(`in-flight requests did not finish within ${graceMs / 1000} s; closing them`);
+  return controller.stopAll();
+}
+
+/** SIGTERM/SIGINT/SIGHUP start a graceful shutdown, a second one kills every replica now; exit always takes them. */
+function handleSignals(controller: Controller, log: Log, stopping: () => boolean, shutdown: (why: string) => void): void {
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     process.on(signal, () => {
-      if (stopping) {
+      if (stopping()) {
         log(`${signal} again: killing every replica now`);
         controller.killAllNow();
         process.exit(1);
@@ -204,18 +216,20 @@ export async function runController(options: RunControllerOptions): Promise<numb
   }
   // Last line of defence: whatever way this process ends, its replicas' process groups end with it.
   process.on("exit", () => controller.killAllNow());
+}
 
-  const loop = setInterval(() => {
-    if (stopping) return;
-    controller.tick(Date.now());
-    if (dirty && Date.now() - lastFlush >= STATE_FLUSH_INTERVAL_MS) flush();
-  }, CONTROL_LOOP_INTERVAL_MS);
+function emit(event: ControllerStartupEvent): void {
+  try {
+    process.stdout.write(formatControllerStartupEvent(event));
+  } catch {
+    // `run` may be gone already; the log has it.
+  }
+}
 
-  controller.apply(spec);
-  flush();
-  log(`serving the OpenAI API on http://${spec.host}:${port}; admin on 127.0.0.1:${admin.port}`);
-  emit({ event: "started", pid: process.pid, adminPort: admin.port, port });
-  return exited;
+function listenFailure(spec: ControllerSpec, error: NodeJS.ErrnoException): string {
+  return error.code === "EADDRINUSE"
+    ? `port ${spec.port} on ${spec.host} is already in use (http_options.port in ${spec.configPath}); stop what uses it or choose another port`
+    : `cannot listen on ${spec.host}:${spec.port}: ${error.message}`;
 }
 
 /**
@@ -230,23 +244,6 @@ function replicaCommandIn(home: string): (spec: DeploymentSpec) => { file: strin
     writeReplicaSpecFile(specFile, spec.replica);
     return { file: process.execPath, args: [entry, "replica", "--spec", specFile, "--host", "127.0.0.1", "--port", "0"] };
   };
-}
-
-function httpConflict(running: ControllerSpec | undefined, next: ControllerSpec): string | undefined {
-  if (running === undefined) return undefined;
-  if (running.host === next.host && running.port === next.port) return undefined;
-  return (
-    `http_options changed (${running.host}:${running.port} -> ${next.host}:${next.port}); the HTTP address cannot ` +
-    "change while llmserve runs. Run `llmserve shutdown`, then `llmserve run` again"
-  );
-}
-
-function pidSignature(state: ControllerState): string {
-  return state.applications
-    .flatMap((app) => app.deployments.flatMap((d) => d.replicas.map((r) => r.pid)))
-    .filter((pid) => pid > 0)
-    .sort((a, b) => a - b)
-    .join(",");
 }
 
 function withMemory(state: ControllerState): ControllerState {

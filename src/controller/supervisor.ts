@@ -2,11 +2,14 @@ import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { spawn, type ChildProcess } from "node:child_process";
-import type { ReplicaLifecycle, ReplicaProgress, ReplicaRecord } from "../protocol/ControllerState.js";
+import type { ReplicaRecord } from "../protocol/ControllerState.js";
 import { checkReplicaHealth } from "./healthChecker.js";
 import { isGroupAlive, killGroupNow, stopGroup } from "../process/processGroup.js";
-import { parseReplicaEvent, type ReplicaEvent } from "../protocol/ReplicaEvent.js";
-import { HEALTH_CHECK_FAILURE_LIMIT, REPLICA_LISTEN_TIMEOUT_MS, REPLICA_READY_TIMEOUT_MS, RESTART_BACKOFF_INITIAL_MS, RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_RESET_MS } from "./timeouts.js";
+import { decideReplica } from "./replica/decideReplica.js";
+import { initialReplicaState, replicaRecord, type ReplicaEffect, type ReplicaInput, type ReplicaState } from "./replica/ReplicaState.js";
+import { parseReplicaEvent } from "../protocol/ReplicaEvent.js";
+import { runMachine, type Effects } from "./runMachine.js";
+import { REPLICA_LISTEN_TIMEOUT_MS, REPLICA_READY_TIMEOUT_MS } from "./timeouts.js";
 
 /** How to start one replica process; rebuilt at every (re)start so a new config path or placement applies. */
 export interface ReplicaLaunch {
@@ -48,13 +51,9 @@ export interface SuperviseReplicaOptions {
 }
 
 /**
- * One replica slot under supervision. Transitions (each emits onChange):
- *   pending --start(), placed--> starting --listening--> loading --ready + /health 200--> ready
- *   pending --start(), not placeable--> pending (with pendingReason; retried when the launch says so)
- *   starting|loading|ready --exit, `failed` event, timeout, hung--> backoff --delay--> starting
- *   any failure where giveUp() says so --> failed
- *   any --stop()--> stopping --group gone--> stopped
- * One owner: all transitions run on the controller's event loop through this closure; stop() is idempotent.
+ * One replica slot under supervision. Its transitions are `decideReplica`'s (each emits onChange); this shell owns
+ * the process, its stdout, its timers and health checks, and feeds what happens to them back as inputs, one at a
+ * time. stop() is idempotent.
  */
 export interface SupervisedReplica {
   readonly id: string;
@@ -82,325 +81,152 @@ export interface SupervisedReplica {
 }
 
 export function superviseReplica(options: SuperviseReplicaOptions): SupervisedReplica {
-  let lifecycle: ReplicaLifecycle = "pending";
-  let child: ChildProcess | undefined;
-  let pid = 0;
-  let port = 0;
-  let gpus: number[] = [];
-  let cudaVisibleDevices: string | undefined;
-  let started = false;
-  let pendingReason: string | undefined;
-  let unplaceable = false;
+  const timers = timerSet();
+  let launch: ReplicaLaunch | undefined;
   let settle: (() => void) | undefined;
-  let restarts = 0;
-  let failures = 0;
-  let everReady = false;
-  let readySince = 0;
-  let lastError: string | undefined;
-  let progress: ReplicaProgress | undefined;
-  let startedAt: number | undefined;
+  let resolveStop: ((gone: boolean) => void) | undefined;
+  let stopped: Promise<boolean> | undefined;
   let ongoing = 0;
-  let failedReason: string | undefined;
-  let healthFailures = 0;
-  let stopping: Promise<boolean> | undefined;
-  /** A failed process still being stopped: kept in the record so `shutdown` can find it if we die meanwhile. */
-  let dyingPid = 0;
-  const timers = new Set<NodeJS.Timeout>();
 
-  const change = (next?: ReplicaLifecycle): void => {
-    if (next !== undefined) lifecycle = next;
-    options.onChange();
+  const effects: Effects<ReplicaEffect> = {
+    launch: () => void askPlacement(),
+    spawn: (effect) => spawnProcess(effect.spawn),
+    settleLaunch: () => {
+      const done = settle;
+      settle = undefined;
+      done?.();
+    },
+    schedule: (effect) => timers.schedule(effect.ms, () => dispatch({ type: "timer", timer: effect.timer })),
+    clearTimers: () => timers.clear(),
+    checkHealth: (effect) => {
+      void checkReplicaHealth(baseUrl() ?? "", options.healthCheckTimeoutMs).then((health) =>
+        dispatch({ ...effect, type: "health", ok: health.ok, reason: health.ok ? "" : health.reason }),
+      );
+    },
+    stopFailedGroup: (effect) => {
+      void stopGroup(effect.pid, options.stopGraceMs).then(() => dispatch({ type: "failedGroupStopped", reason: effect.reason }));
+    },
+    stopGroup: (effect) => {
+      if (effect.pid <= 0 || (!effect.running && !isGroupAlive(effect.pid))) {
+        dispatch({ type: "stopped", gone: true, how: undefined });
+        return;
+      }
+      void stopGroup(effect.pid, options.stopGraceMs).then((result) =>
+        dispatch({ type: "stopped", gone: result.gone, how: result.graceful ? "stopped" : "killed" }),
+      );
+    },
+    reapGroup: (effect) => {
+      if (isGroupAlive(effect.pid)) killGroupNow(effect.pid);
+    },
+    stopDone: (effect) => resolveStop?.(effect.gone),
+    log: (effect) => options.log(effect.message),
+    changed: () => options.onChange(),
   };
-  const later = (ms: number, fn: () => void): void => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      fn();
-    }, ms);
-    timers.add(timer);
-  };
-  const clearTimers = (): void => {
-    for (const timer of timers) clearTimeout(timer);
-    timers.clear();
-  };
+  const machine = runMachine<ReplicaState, ReplicaInput, ReplicaEffect>(
+    initialReplicaState(options.id, options.version, {
+      healthCheckPeriodMs: options.healthCheckPeriodMs,
+      listenTimeoutMs: options.listenTimeoutMs ?? REPLICA_LISTEN_TIMEOUT_MS,
+      readyTimeoutMs: options.readyTimeoutMs ?? REPLICA_READY_TIMEOUT_MS,
+    }),
+    (state, input) => decideReplica(state, input, { nowMs: Date.now(), giveUp: options.giveUp }),
+    effects,
+  );
+  const dispatch = machine.dispatch;
+  const state = machine.state;
 
-  /** Ends this launch's turn to load (placement serialises loads per GPU); idempotent. */
-  const settleLaunch = (): void => {
-    const done = settle;
-    settle = undefined;
-    done?.();
-  };
-
-  const spawnProcess = async (): Promise<void> => {
+  const askPlacement = async (): Promise<void> => {
     let outcome: ReplicaLaunch | PendingLaunch;
     try {
       outcome = await options.launch();
     } catch (error) {
-      if (stopping !== undefined) return;
-      onFailure(`could not start the replica: ${(error as Error).message}`);
-      return;
-    }
-    if (stopping !== undefined) {
-      if ("file" in outcome) outcome.settled?.();
+      dispatch({ type: "launchFailed", message: (error as Error).message });
       return;
     }
     if ("pending" in outcome) {
-      if (pendingReason !== outcome.pending) options.log(`replica ${options.id}: pending: ${outcome.pending}`);
-      pendingReason = outcome.pending;
-      unplaceable = outcome.retryMs === undefined;
-      gpus = [];
-      cudaVisibleDevices = undefined;
-      change("pending");
-      if (outcome.retryMs !== undefined) {
-        later(outcome.retryMs, () => {
-          if (lifecycle === "pending" && stopping === undefined) void spawnProcess();
-        });
-      }
+      dispatch({ type: "pending", reason: outcome.pending, retryMs: outcome.retryMs });
       return;
     }
-    const launch = outcome;
-    pendingReason = undefined;
-    unplaceable = false;
-    settle = launch.settled;
-    gpus = launch.gpus;
-    cudaVisibleDevices = launch.cudaVisibleDevices;
-    port = 0;
-    progress = undefined;
-    failedReason = undefined;
-    healthFailures = 0;
-    mkdirSync(dirname(options.logFile), { recursive: true });
-    const logFd = openSync(options.logFile, "a");
-    let spawned: ChildProcess;
-    try {
-      // detached: the replica leads its own process group, so stop/kill reaches everything it forks.
-      // stderr is the log file itself, not a pipe: its logs survive the controller.
-      spawned = spawn(launch.file, launch.args, {
-        env: { ...process.env, ...launch.env },
-        detached: true,
-        stdio: ["ignore", "pipe", logFd],
-      });
-    } finally {
-      closeSync(logFd);
-    }
-    child = spawned;
-    pid = spawned.pid ?? 0;
-    startedAt = Date.now() / 1000;
-    appendFileSync(options.logFile, `---- llmserve: replica ${options.id} started, pid ${pid} ----\n`);
-    options.log(`replica ${options.id}: started pid ${pid}`);
-    change("starting");
+    launch = outcome;
+    settle = outcome.settled;
+    dispatch({ type: "placed", gpus: outcome.gpus, cudaVisibleDevices: outcome.cudaVisibleDevices });
+  };
 
-    const lines = createInterface({ input: spawned.stdout! });
-    lines.on("line", (line) => {
-      if (child !== spawned) return;
+  const spawnProcess = (number: number): void => {
+    const child = spawnReplicaProcess(launch!, options);
+    dispatch({ type: "spawned", spawn: number, pid: child.pid ?? 0 });
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (state().child !== number) return;
       const event = parseReplicaEvent(line);
       if (event === undefined) options.log(`replica ${options.id}: unexpected stdout line: ${line.slice(0, 200)}`);
-      else onEvent(event);
+      else dispatch({ type: "replicaEvent", spawn: number, event });
     });
-    spawned.on("error", (error) => {
-      if (child !== spawned) return;
-      child = undefined;
-      onFailure(`could not start the replica: ${error.message}`);
-    });
+    child.on("error", (error) => dispatch({ type: "spawnFailed", spawn: number, message: error.message }));
     // "close", not "exit": a `failed` line written just before exiting must be read first.
-    spawned.on("close", (code, signal) => {
-      if (child !== spawned) return;
-      child = undefined;
-      const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
-      // Whatever else the group held goes with it.
-      if (isGroupAlive(pid)) killGroupNow(pid);
-      if (lifecycle === "stopping" || lifecycle === "stopped") return;
-      onFailure(failedReason ?? `the replica process ${how}`);
-    });
-
-    const listenBy = options.listenTimeoutMs ?? REPLICA_LISTEN_TIMEOUT_MS;
-    later(listenBy, () => {
-      if (child === spawned && lifecycle === "starting") fail(`the replica did not listen within ${listenBy / 1000} s`);
-    });
-    const readyBy = options.readyTimeoutMs ?? REPLICA_READY_TIMEOUT_MS;
-    later(readyBy, () => {
-      if (child === spawned && (lifecycle === "starting" || lifecycle === "loading")) {
-        fail(`the replica was not ready within ${readyBy / 1000} s`);
-      }
-    });
+    child.on("close", (code, signal) =>
+      dispatch({ type: "exited", spawn: number, how: signal !== null ? `was killed by ${signal}` : `exited with code ${code}` }),
+    );
   };
 
-  const onEvent = (event: ReplicaEvent): void => {
-    switch (event.event) {
-      case "listening":
-        port = event.port;
-        change("loading");
-        return;
-      case "progress":
-        progress =
-          event.phase === "loading"
-            ? { phase: "loading", fraction: event.fraction }
-            : {
-                phase: "downloading",
-                downloadedBytes: event.downloadedBytes,
-                ...(event.totalBytes !== null
-                  ? { totalBytes: event.totalBytes, fraction: event.downloadedBytes / Math.max(event.totalBytes, 1) }
-                  : {}),
-              };
-        change();
-        return;
-      case "ready":
-        void confirmReady();
-        return;
-      case "failed":
-        failedReason = event.reason;
-        lastError = event.reason;
-        options.log(`replica ${options.id}: failed: ${event.reason}`);
-        change();
-        return;
-    }
-  };
-
-  /** Ready means the `ready` event AND a passing /health. */
-  const confirmReady = async (): Promise<void> => {
-    const owner = child;
-    const url = baseUrl();
-    if (url === undefined) return fail("the replica said ready before it said listening");
-    for (let attempt = 0; attempt < HEALTH_CHECK_FAILURE_LIMIT; attempt++) {
-      const health = await checkReplicaHealth(url, options.healthCheckTimeoutMs);
-      if (child !== owner || lifecycle === "stopping" || lifecycle === "stopped") return;
-      if (health.ok) {
-        everReady = true;
-        readySince = Date.now();
-        progress = undefined;
-        options.log(`replica ${options.id}: ready on port ${port}`);
-        settleLaunch();
-        change("ready");
-        scheduleHealthCheck(owner);
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
-    }
-    fail("the replica said ready but /health did not pass");
-  };
-
-  const scheduleHealthCheck = (owner: ChildProcess | undefined): void => {
-    later(options.healthCheckPeriodMs, () => {
-      void (async () => {
-        if (child !== owner || lifecycle !== "ready") return;
-        const health = await checkReplicaHealth(baseUrl() ?? "", options.healthCheckTimeoutMs);
-        if (child !== owner || lifecycle !== "ready") return;
-        if (health.ok) {
-          healthFailures = 0;
-        } else {
-          healthFailures++;
-          options.log(`replica ${options.id}: health check ${healthFailures}/${HEALTH_CHECK_FAILURE_LIMIT} failed: ${health.reason}`);
-          if (healthFailures >= HEALTH_CHECK_FAILURE_LIMIT) {
-            return fail(`hung: ${HEALTH_CHECK_FAILURE_LIMIT} health checks in a row failed (last: ${health.reason})`);
-          }
-        }
-        scheduleHealthCheck(owner);
-      })();
-    });
-  };
-
-  /**
-   * A failure the controller detected while the process may still run (hung, too slow): stop its group first, so
-   * its memory (GPU memory included) is free before a replacement starts, then treat it as exited.
-   */
-  const fail = (reason: string): void => {
-    settleLaunch();
-    const victim = child;
-    const victimPid = pid;
-    child = undefined;
-    clearTimers();
-    if (victim === undefined) return onFailure(reason);
-    options.log(`replica ${options.id}: ${reason}; stopping pid ${victimPid}`);
-    lastError = reason;
-    dyingPid = victimPid;
-    change("backoff");
-    void stopGroup(victimPid, options.stopGraceMs).then(() => {
-      dyingPid = 0;
-      if (lifecycle === "stopping" || lifecycle === "stopped") return;
-      onFailure(reason);
-    });
-  };
-
-  const onFailure = (reason: string): void => {
-    settleLaunch();
-    clearTimers();
-    lastError = reason;
-    const healthyStretch = readySince > 0 && Date.now() - readySince > RESTART_BACKOFF_RESET_MS;
-    failures = healthyStretch ? 1 : failures + 1;
-    readySince = 0;
-    port = 0;
-    if (options.giveUp(failures, everReady)) {
-      options.log(`replica ${options.id}: giving up after ${failures} failure(s): ${reason}`);
-      change("failed");
-      return;
-    }
-    const delay = Math.min(RESTART_BACKOFF_INITIAL_MS * 2 ** (failures - 1), RESTART_BACKOFF_MAX_MS);
-    options.log(`replica ${options.id}: ${reason}; restarting in ${delay} ms (failure ${failures})`);
-    change("backoff");
-    later(delay, () => {
-      if (lifecycle !== "backoff") return;
-      restarts++;
-      void spawnProcess();
-    });
-  };
-
-  const baseUrl = (): string | undefined => (port > 0 ? `http://127.0.0.1:${port}` : undefined);
+  const baseUrl = (): string | undefined => (state().port > 0 ? `http://127.0.0.1:${state().port}` : undefined);
 
   return {
     id: options.id,
     version: options.version,
-    record: () => ({
-      id: options.id,
-      pid: child !== undefined || lifecycle === "stopping" ? pid : dyingPid,
-      port,
-      lifecycle,
-      gpus,
-      ...(cudaVisibleDevices !== undefined ? { cudaVisibleDevices } : {}),
-      restarts,
-      ...(pendingReason !== undefined && lifecycle === "pending" ? { pendingReason } : {}),
-      ...(lastError !== undefined ? { lastError } : {}),
-      ...(progress !== undefined ? { progress } : {}),
-      ongoingRequests: ongoing,
-      ...(startedAt !== undefined && child !== undefined ? { startedAt } : {}),
-      version: options.version,
-    }),
+    record: () => replicaRecord(state(), ongoing),
     baseUrl,
-    isReady: () => lifecycle === "ready",
-    consecutiveFailures: () => failures,
-    everReady: () => everReady,
-    pendingReason: () => (lifecycle === "pending" ? pendingReason : undefined),
-    unplaceable: () => lifecycle === "pending" && unplaceable,
-    start: () => {
-      if (started) return;
-      started = true;
-      void spawnProcess();
-    },
+    isReady: () => state().lifecycle === "ready",
+    consecutiveFailures: () => state().failures,
+    everReady: () => state().everReady,
+    pendingReason: () => (state().lifecycle === "pending" ? state().pendingReason : undefined),
+    unplaceable: () => state().lifecycle === "pending" && state().unplaceable,
+    start: () => dispatch({ type: "start" }),
     stop: () => {
-      stopping ??= (async () => {
-        clearTimers();
-        settleLaunch();
-        const victimPid = pid;
-        const hadProcess = child !== undefined || isGroupAlive(victimPid);
-        change("stopping");
-        child = undefined;
-        let gone = true;
-        if (hadProcess && victimPid > 0) {
-          const result = await stopGroup(victimPid, options.stopGraceMs);
-          gone = result.gone;
-          options.log(
-            `replica ${options.id}: pid ${victimPid} ${result.graceful ? "stopped" : "killed after the grace period"}`,
-          );
-        }
-        port = 0;
-        change("stopped");
-        return gone;
-      })();
-      return stopping;
+      stopped ??= new Promise<boolean>((resolve) => {
+        resolveStop = resolve;
+        dispatch({ type: "stop" });
+      });
+      return stopped;
     },
     killNow: () => {
-      if (pid > 0) killGroupNow(pid);
+      if (state().pid > 0) killGroupNow(state().pid);
     },
     addOngoing: (delta) => {
       ongoing = Math.max(0, ongoing + delta);
     },
     ongoing: () => ongoing,
+  };
+}
+
+/** Starts a replica's process: detached (it leads its own process group), stderr appended to its log file. */
+function spawnReplicaProcess(launch: ReplicaLaunch, options: SuperviseReplicaOptions): ChildProcess {
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const logFd = openSync(options.logFile, "a");
+  let child: ChildProcess;
+  try {
+    // detached: stop/kill reaches everything it forks. stderr is the log file itself, not a pipe: its logs survive
+    // the controller.
+    child = spawn(launch.file, launch.args, { env: { ...process.env, ...launch.env }, detached: true, stdio: ["ignore", "pipe", logFd] });
+  } finally {
+    closeSync(logFd);
+  }
+  appendFileSync(options.logFile, `---- llmserve: replica ${options.id} started, pid ${child.pid ?? 0} ----\n`);
+  return child;
+}
+
+/** Timers that can all be cancelled at once. */
+function timerSet(): { schedule: (ms: number, fire: () => void) => void; clear: () => void } {
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    schedule: (ms, fire) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        fire();
+      }, ms);
+      timers.add(timer);
+    },
+    clear: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
   };
 }

@@ -28,7 +28,7 @@ export type DeploymentStatusTrigger =
 export type RayReplicaState = "STARTING" | "UPDATING" | "RECOVERING" | "RUNNING" | "STOPPING" | "PENDING_MIGRATION";
 
 /**
- * llmserve's own, finer replica lifecycle (see supervisor.ts for the transitions):
+ * llmserve's own, finer replica lifecycle (see src/controller/replica/decideReplica.ts for the transitions):
  * pending -> starting -> loading -> ready -> stopping -> stopped, and backoff (waiting to restart after a failure),
  * failed (gave up).
  */

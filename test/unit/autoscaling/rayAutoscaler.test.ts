@@ -2,27 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { AutoscalingMetrics } from "../../../src/controller/autoscalingHook.js";
 import { rayAutoscaler } from "../../../src/controller/autoscaling/rayAutoscaler.js";
 import type { DeploymentSpec } from "../../../src/controller/controllerSpec.js";
-import { sampleReplicaSpec } from "../../helpers/sampleReplicaSpec.js";
+import { deploymentSpec } from "../../helpers/deploymentSpec.js";
 
 function spec(autoscaling: Record<string, unknown> | undefined): DeploymentSpec {
-  return {
-    appName: "app",
-    name: "LLMServer:m",
-    modelId: "m",
-    version: "v",
-    configPath: "/x.yaml",
-    initialReplicas: 1,
-    autoscaling: autoscaling as DeploymentSpec["autoscaling"],
-    envVars: {},
-    acceleratorType: undefined,
-    healthCheckPeriodMs: 1000,
-    healthCheckTimeoutMs: 1000,
-    gracefulShutdownTimeoutMs: 1000,
-    maxOngoingRequests: 1e9,
-    maxQueuedRequests: -1,
-    resources: { gpusNeeded: 1, gpuMemoryUtilization: undefined, ggufSource: undefined, contextSize: undefined, sequences: 1 },
-    replica: sampleReplicaSpec(),
-  };
+  return deploymentSpec({ autoscaling: autoscaling as DeploymentSpec["autoscaling"] });
 }
 
 const config = {

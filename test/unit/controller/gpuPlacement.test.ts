@@ -1,35 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { DeploymentSpec } from "../../../src/controller/controllerSpec.js";
 import { gpuPlacement } from "../../../src/controller/gpuPlacement.js";
 import type { PlacementResult } from "../../../src/controller/placement.js";
 import type { GpuInfo } from "../../../src/gpu/GpuInfo.js";
 import { parseNvidiaSmiCsv } from "../../../src/gpu/parseNvidiaSmiCsv.js";
 import { A100_40G_X8, H200_X1 } from "../gpu/nvidiaSmiSamples.js";
-import { sampleReplicaSpec } from "../../helpers/sampleReplicaSpec.js";
+import { deploymentSpec } from "../../helpers/deploymentSpec.js";
 
 const GIB = 1024 ** 3;
 
-function spec(overrides: Omit<Partial<DeploymentSpec>, "resources"> & { resources?: Partial<DeploymentSpec["resources"]> } = {}): DeploymentSpec {
-  return {
-    appName: "app",
-    name: "LLMServer:m",
-    modelId: "m",
-    version: "v1",
-    configPath: "/tmp/app.yaml",
-    initialReplicas: 1,
-    autoscaling: undefined,
-    envVars: {},
-    acceleratorType: undefined,
-    healthCheckPeriodMs: 1000,
-    healthCheckTimeoutMs: 1000,
-    gracefulShutdownTimeoutMs: 1000,
-    maxOngoingRequests: 1e9,
-    maxQueuedRequests: -1,
-    replica: sampleReplicaSpec(),
-    ...overrides,
-    resources: { gpusNeeded: 1, gpuMemoryUtilization: undefined, ggufSource: undefined, contextSize: undefined, sequences: 1, ...overrides.resources },
-  };
-}
+const spec = deploymentSpec;
 
 function placementOn(inventory: GpuInfo[], estimate?: number) {
   return gpuPlacement({
