@@ -1,12 +1,12 @@
 // End-to-end bench (issue 8): llmserve as a user runs it (`run --non-blocking`, requests through the controller's
 // port, `shutdown -y`) against llama-server built from the same llama.cpp source, on the same GGUF with the same
 // threads and slots. Also the proxy's own cost, the lifecycle overheads and the controller's memory.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { resolveBenchModel } from "./lib/benchModels.mjs";
 import { buildLlamaCpp, bundledLlamaCppCommit } from "./lib/buildLlamaCpp.mjs";
+import { prepareBenchInstance, servedModelSettings } from "./lib/benchInstance.mjs";
 import { e2eTargets } from "./lib/e2eTargets.mjs";
 import { startInstance, stopInstanceTimed } from "./lib/instanceLifecycle.mjs";
 import { forceStop, residentMemory, writeServeConfig } from "./lib/llmserveCli.mjs";
@@ -128,17 +128,8 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
   const began = performance.now();
   const reference = buildLlamaCpp({ log });
   const model = await resolveBenchModel(root, options.model ?? "254m");
-  const streams = options.streams ?? [1, 4, 16];
   const settings = {
-    model: model.name,
-    threads: options.threads ?? os.availableParallelism(),
-    slots: options.slots ?? Math.max(...streams),
-    contextPerSlot: options.contextPerSlot ?? 1024,
-    tokens: options.tokens ?? 32,
-    streams,
-    rounds: options.rounds ?? 2,
-    repeat: options.repeat ?? 5,
-    settleMs: 300,
+    ...servedModelSettings(model, options, { rounds: 2, repeat: 5 }),
     proxyRequests: options.proxyRequests ?? 200,
     // The reference fronts also as throughput contenders (off: --no-references, for a quicker run).
     references: options.references ?? true,
@@ -153,29 +144,14 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
     settings,
     model: { name: model.name, path: model.path, bytes: model.bytes },
   };
-  const home = mkdtempSync(path.join(os.tmpdir(), "llmserve-e2e-"));
-  const configPath = writeServeConfig(path.join(home, "bench.yaml"), {
-    modelId: MODEL_ID,
-    modelPath: model.path,
-    port: await freePort(),
-    slots: settings.slots,
-    contextPerSlot: settings.contextPerSlot,
-    threads: settings.threads,
-  });
-  let pids = [];
-  // The controller `run` starts is not our child: stop it on any exit (an uncaught error such as EPIPE on a
-  // closed stdout, Ctrl-C via processes.mjs) as well as in `finally`.
-  const onExit = () => {
-    forceStop(root, home, pids);
-    rmSync(home, { recursive: true, force: true });
-  };
-  process.once("exit", onExit);
+  const instance = await prepareBenchInstance(root, "llmserve-e2e-", MODEL_ID, model.path, settings);
+  const { home, configPath } = instance;
   try {
     // Cycle 1 serves the traffic; the others only run and shut down. The standalone replica start comes first in
     // each cycle, so the run never gets a colder page cache than the load it is compared with.
     const standaloneMs = await timedStandaloneReplica(home, configPath, settings);
     const started = await startInstance(root, home, configPath);
-    pids = started.pids;
+    instance.pids = started.pids;
     log(`e2e run --non-blocking: ${started.runMs.toFixed(0)} ms (replica start to ready ${started.replicaMs.toFixed(0)} ms)`);
     const replica = started.replicas[0];
     const controllerUrl = started.endpoint.replace(/\/$/, "");
@@ -218,7 +194,7 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
     } finally {
       await Promise.all(fronts.map((front) => front.stop()));
     }
-    const stopped = await stopInstanceTimed(root, home, pids);
+    const stopped = await stopInstanceTimed(root, home, instance.pids);
     log(`e2e shutdown -y: ${stopped.goneMs.toFixed(0)} ms until every process is gone`);
     result.cycles = [cycleRecord(standaloneMs, started, stopped)];
     for (let cycle = 1; cycle < settings.cycles; cycle++) {
@@ -231,9 +207,7 @@ export async function runE2eBench(options = {}, log = (line) => console.error(li
     );
     result.memory = await measureControllerMemory(home, settings, log);
   } finally {
-    forceStop(root, home, pids);
-    process.off("exit", onExit);
-    rmSync(home, { recursive: true, force: true });
+    instance.cleanup();
   }
   result.targets = e2eTargets(result);
   result.machine.loadAverageAfter = machineInfo().loadAverage;

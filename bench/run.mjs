@@ -2,6 +2,7 @@
 // `npm run bench`: builds what it needs, runs the engine bench (issue 10) and then the end-to-end bench (issue 8),
 // prints tables and ratios, writes JSON to bench/results/. See bench/README.md.
 import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -9,9 +10,10 @@ import { runE2eBench } from "./e2e.mjs";
 import { ENGINE_CONTENDERS, runEngineBench } from "./engine.mjs";
 import { formatE2eTable } from "./lib/formatE2eTable.mjs";
 import { formatEngineTable } from "./lib/formatEngineTable.mjs";
+import { formatShortCompletionsTable, runShortCompletionsBench } from "./shortCompletions.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SUITES = ["engine", "e2e"];
+const SUITES = ["engine", "e2e", "short"];
 const { values } = parseArgs({
   options: {
     only: { type: "string" },
@@ -38,7 +40,8 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`npm run bench -- [options]
-  --only engine|e2e       run one bench (default: both, engine first)
+  --only engine|e2e|short run some (default: all three, in this order); short = many short completions, a new
+                          prompt per request, through the controller vs llama-server with its default flags
   --streams 1,4,16        concurrent streams (both benches)
   --threads N             CPU threads for every server (default: all cores)
   --slots N               parallel sequences (replica max_num_seqs, llama-server -np; default: max streams)
@@ -89,21 +92,33 @@ if (suites.includes("engine")) {
   console.log(formatEngineTable(result));
   console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
 }
+/** What the e2e and short-completions benches share: one served model, its streams and sizes. */
+const servedModelOptions = {
+  model: values["e2e-model"],
+  streams,
+  threads: int(values.threads),
+  slots: int(values.slots),
+  contextPerSlot: int(values.context),
+  tokens: int(values["e2e-tokens"]),
+  rounds: int(values.rounds),
+  repeat: int(values.repeat),
+};
 if (suites.includes("e2e")) {
   const { result, file } = await runE2eBench({
-    model: values["e2e-model"],
-    streams,
-    threads: int(values.threads),
-    slots: int(values.slots),
-    contextPerSlot: int(values.context),
-    tokens: int(values["e2e-tokens"]),
-    rounds: int(values.rounds),
-    repeat: int(values.repeat),
+    ...servedModelOptions,
     proxyRequests: int(values["proxy-requests"]),
     cycles: int(values.cycles),
     references: !values["no-references"],
     out,
   });
   console.log(`\n## End-to-end\n\n${formatE2eTable(result)}`);
+  console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
+}
+if (suites.includes("short")) {
+  const result = await runShortCompletionsBench(servedModelOptions);
+  const file = out ?? path.join(root, "bench", "results", `short-${result.date.replace(/[:.]/g, "-")}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\n## Short completions\n\n${formatShortCompletionsTable(result)}`);
   console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
 }

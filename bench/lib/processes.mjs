@@ -98,12 +98,13 @@ export async function startReplica({ bin, configPath, modelId, env, home }) {
 }
 
 /** llama-server on a free port; resolves once /health answers 200. */
-export async function startLlamaServer({ server, modelPath, threads, slots, contextPerSlot, extraArgs = [] }) {
+export async function startLlamaServer({ server, modelPath, threads, slots, contextPerSlot, extraArgs = [], defaults = false }) {
   const port = await freePort();
-  const args = [
-    "-m", modelPath, "-t", String(threads), "-tb", String(threads), "-np", String(slots), "-c", String(slots * contextPerSlot),
-    "--host", "127.0.0.1", "--port", String(port), "-no-kvu", "--no-webui", ...extraArgs,
-  ];
+  // `defaults`: llama-server as a user starts it (its own threads, slots and context), only the model and the port.
+  const sizing = defaults
+    ? []
+    : ["-t", String(threads), "-tb", String(threads), "-np", String(slots), "-c", String(slots * contextPerSlot), "-no-kvu"];
+  const args = ["-m", modelPath, ...sizing, "--host", "127.0.0.1", "--port", String(port), "--no-webui", ...extraArgs];
   const { child, logs, keep } = startGroup(server, args, {});
   createInterface({ input: child.stdout }).on("line", keep);
   const baseUrl = `http://127.0.0.1:${port}`;

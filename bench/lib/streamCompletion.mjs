@@ -63,15 +63,18 @@ export async function streamCompletion(baseUrl, body, { signal } = {}) {
 }
 
 /**
- * `streams` clients at once, each sending `rounds` requests one after another. Returns aggregate tokens/s over
- * the wall time, time-to-first-token and inter-token gaps of all requests.
+ * `streams` clients at once, each sending `rounds` requests one after another; `body` is the request, or a function
+ * of (stream, round) giving each its own. Returns aggregate tokens/s over the wall time, time-to-first-token and
+ * inter-token gaps of all requests.
  */
 export async function runStreams(baseUrl, body, { streams, rounds }) {
   const results = [];
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: streams }, async () => {
-      for (let round = 0; round < rounds; round++) results.push(await streamCompletion(baseUrl, body));
+    Array.from({ length: streams }, async (_, stream) => {
+      for (let round = 0; round < rounds; round++) {
+        results.push(await streamCompletion(baseUrl, typeof body === "function" ? body(stream, round) : body));
+      }
     }),
   );
   const wallMs = performance.now() - started;

@@ -3,6 +3,7 @@ import { programOf, runProgram } from "./programOf.js";
 import { buildCommand } from "./commands/build.js";
 import { controllerCommand } from "./commands/controller.js";
 import { deployCommand } from "./commands/deploy.js";
+import { doctorCommand } from "./commands/doctor.js";
 import { gpusCommand } from "./commands/gpus.js";
 import { logsCommand } from "./commands/logs.js";
 import { replicaCommand } from "./commands/replica.js";
@@ -24,6 +25,7 @@ function commands(): Command[] {
     shutdownCommand(),
     logsCommand(),
     gpusCommand(),
+    doctorCommand(),
     deployCommand(),
     buildCommand(),
     replicaCommand(),

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { basename, resolve } from "node:path";
 import type { Diagnostic } from "./Diagnostic.js";
 import { applyDefaults } from "./applyDefaults.js";
+import { chatTemplateFindings } from "./chatTemplateFindings.js";
 import { createLocator, type Locator } from "./createLocator.js";
 import { detectConfigKind, type ConfigFileKind } from "./detectConfigKind.js";
 import { engineKwargsFindings } from "./engineKwargsFindings.js";
@@ -85,7 +86,9 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
     ...engineKwargsFindings(value, target),
     ...reasoningConfigFindings(value, target),
     ...modelSourceFindings(value, target, (segments) => locator.baseDirOf(segments), missingLocalModel),
-    ...(target === "local" ? [...ignoredKeyFindings(value), ...localEngineFindings(value)] : rayTargetFindings(value)),
+    ...(target === "local"
+      ? [...ignoredKeyFindings(value), ...localEngineFindings(value), ...(await chatTemplateFindings(value, (segments) => locator.baseDirOf(segments)))]
+      : rayTargetFindings(value)),
   ];
   const diagnostics = sortDiagnostics(
     dedupe([...inlined.diagnostics, ...findings.map((finding) => toDiagnostic(finding, locator, pathPrefixLength))]),

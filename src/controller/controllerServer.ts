@@ -11,6 +11,7 @@ import { matchRoute, resolveModel, type RouteApp, type RouteScope } from "./rout
 import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES, modelNotFoundMessage } from "../protocol/httpContract.js";
 import { PROCESS_POLL_INTERVAL_MS } from "../process/timeouts.js";
 import { waitUntil } from "../process/processGroup.js";
+import { withLastKey } from "./withLastKey.js";
 
 /** What the API server reads from the controller at every request. */
 export interface ServingTable {
@@ -102,9 +103,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (deployment === undefined) {
       return sendOpenAIError(res, 404, `The model '${resolved.modelId}' is not deployed.`, { code: "model_not_found" });
     }
-    // The replica serves one model and wants its id: fill in the one the controller chose.
-    const forwarded = model === undefined || model === null || model === ""
-      ? Buffer.from(JSON.stringify({ ...(parsed as Record<string, unknown>), model: resolved.modelId }))
+    // The replica serves one model and wants its id: fill in the one the controller chose, as a last key (it wins
+    // over a null one) added to the text as sent, so numbers keep their spelling (`300.0` stays a float).
+    const isObject = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+    const forwarded = isObject && (model === undefined || model === null || model === "")
+      ? withLastKey(body.toString("utf8"), "model", resolved.modelId)
       : body;
     await forward(req, res, forwarded, deployment, `${scope.path}${url.search}`);
   };

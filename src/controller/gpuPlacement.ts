@@ -8,6 +8,7 @@ import { readGpuInventory } from "../gpu/readGpuInventory.js";
 import type { ExistingGpuAssignment, ReplicaPlacementRequest } from "../gpu/ReplicaPlacement.js";
 import { cachedModelPath } from "../protocol/cachedModelPath.js";
 import { parseModelSource } from "../protocol/parseModelSource.js";
+import { hubCacheDirs } from "../protocol/hubCacheDirs.js";
 import type { DeploymentSpec } from "./controllerSpec.js";
 import type { Placement, PlacementResult } from "./placement.js";
 
@@ -118,7 +119,7 @@ function ggufEstimator(modelsDir: string, log: (message: string) => void): (spec
     if (ggufSource === undefined) return Promise.resolve(undefined);
     let path: string | undefined;
     try {
-      path = cachedModelPath(parseModelSource(ggufSource), modelsDir);
+      path = cachedModelPath(parseModelSource(ggufSource), modelsDir, hubCacheDirs({ ...process.env, ...spec.envVars }));
     } catch {
       return Promise.resolve(undefined);
     }

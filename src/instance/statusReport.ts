@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import type { ControllerState, RayReplicaState, ReplicaLifecycle, ReplicaRecord } from "../protocol/ControllerState.js";
+import { describeEnginePath } from "../protocol/EnginePath.js";
 
 /** Ray's `serve status` shape (applications -> deployments) plus what Ray does not show: endpoint, pids, memory... */
 export interface StatusReport {
@@ -43,6 +44,10 @@ export interface ReplicaReport {
   ongoing_requests: number;
   restarts: number;
   progress: string | null;
+  /** Which engine path the replica runs, e.g. "native loop, local CPU kernels, CPU"; null until it has loaded. */
+  engine: string | null;
+  /** What makes it slower than it could be, and how to fix it (e.g. no C++ compiler for the fastDecode addon). */
+  warnings: string[];
   /** Why a pending replica cannot start yet (placement). */
   pending_reason: string | null;
   last_error: string | null;
@@ -126,6 +131,8 @@ function replicaReport(replica: ReplicaRecord): ReplicaReport {
     ongoing_requests: replica.ongoingRequests,
     restarts: replica.restarts,
     progress: formatProgress(replica),
+    engine: replica.engine !== undefined ? describeEnginePath(replica.engine) : null,
+    warnings: [...(replica.engine?.warnings ?? [])],
     pending_reason: replica.pendingReason ?? null,
     last_error: replica.lastError ?? null,
   };
@@ -136,6 +143,7 @@ export function formatProgress(replica: Pick<ReplicaRecord, "progress">): string
   const progress = replica.progress;
   if (progress === undefined) return null;
   const percent = progress.fraction !== undefined ? `${Math.round(progress.fraction * 100)}%` : undefined;
+  if (progress.phase === "building") return `building ${progress.what ?? "native code"} (first start)`;
   if (progress.phase === "downloading") {
     const total = progress.totalBytes !== undefined ? ` of ${formatBytes(progress.totalBytes)}` : "";
     return `downloading ${percent ?? formatBytes(progress.downloadedBytes ?? 0)}${total}`;

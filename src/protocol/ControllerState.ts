@@ -1,3 +1,4 @@
+import type { EnginePath } from "./EnginePath.js";
 import { parseJsonObject } from "./parseJsonObject.js";
 
 /**
@@ -35,7 +36,9 @@ export type RayReplicaState = "STARTING" | "UPDATING" | "RECOVERING" | "RUNNING"
 export type ReplicaLifecycle = "pending" | "starting" | "loading" | "ready" | "stopping" | "stopped" | "backoff" | "failed";
 
 export interface ReplicaProgress {
-  phase: "downloading" | "loading";
+  phase: "building" | "downloading" | "loading";
+  /** What is being built (phase building), e.g. "the fastDecode addon". */
+  what?: string;
   /** 0..1 when known. */
   fraction?: number;
   downloadedBytes?: number;
@@ -59,6 +62,8 @@ export interface ReplicaRecord {
   restarts: number;
   lastError?: string;
   progress?: ReplicaProgress;
+  /** Which engine path the current process runs, as it reported once loaded (absent before). */
+  engine?: EnginePath;
   /** Requests the controller has in flight on this replica. */
   ongoingRequests: number;
   /** Resident memory in bytes, filled when status is reported. */

@@ -1,3 +1,4 @@
+import type { EnginePath } from "./EnginePath.js";
 import { parseJsonObject } from "./parseJsonObject.js";
 
 /** The JSON lines a replica prints on stdout (one per line, nothing else goes to stdout). See DESIGN.md. */
@@ -5,6 +6,8 @@ export type ReplicaEvent =
   | { readonly event: "listening"; readonly host: string; readonly port: number }
   | { readonly event: "progress"; readonly phase: "downloading"; readonly downloadedBytes: number; readonly totalBytes: number | null }
   | { readonly event: "progress"; readonly phase: "loading"; readonly fraction: number }
+  | { readonly event: "progress"; readonly phase: "building"; readonly what: string }
+  | ({ readonly event: "engine" } & EnginePath)
   | { readonly event: "ready" }
   | { readonly event: "failed"; readonly reason: string };
 
@@ -40,7 +43,12 @@ export function parseReplicaEvent(line: string): ReplicaEvent | undefined {
       if (record["phase"] === "loading" && typeof record["fraction"] === "number") {
         return { event: "progress", phase: "loading", fraction: record["fraction"] };
       }
+      if (record["phase"] === "building") {
+        return { event: "progress", phase: "building", what: typeof record["what"] === "string" ? record["what"] : "native code" };
+      }
       return undefined;
+    case "engine":
+      return parseEnginePath(record);
     case "ready":
       return { event: "ready" };
     case "failed":
@@ -48,4 +56,17 @@ export function parseReplicaEvent(line: string): ReplicaEvent | undefined {
     default:
       return undefined;
   }
+}
+
+const GENERATIONS = ["native", "stock"] as const;
+const KERNELS = ["local", "prebuilt"] as const;
+const BACKENDS = ["cuda", "vulkan", "metal", "cpu"] as const;
+
+function parseEnginePath(record: Record<string, unknown>): ReplicaEvent | undefined {
+  const generation = GENERATIONS.find((value) => value === record["generation"]);
+  const cpuKernels = KERNELS.find((value) => value === record["cpuKernels"]);
+  const backend = BACKENDS.find((value) => value === record["backend"]);
+  if (generation === undefined || cpuKernels === undefined || backend === undefined) return undefined;
+  const warnings = Array.isArray(record["warnings"]) ? record["warnings"].filter((item): item is string => typeof item === "string") : [];
+  return { event: "engine", generation, cpuKernels, backend, warnings };
 }

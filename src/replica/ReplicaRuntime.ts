@@ -6,6 +6,7 @@ import type { ReplicaSettings } from "./ReplicaSettings.js";
 /** Where the replica is in its life; `/health` reports it. */
 export type ReplicaPhase =
   | { readonly phase: "starting" }
+  | { readonly phase: "building"; readonly what: string }
   | { readonly phase: "downloading"; readonly downloadedBytes: number; readonly totalBytes: number | undefined }
   | { readonly phase: "loading"; readonly fraction: number }
   | { readonly phase: "ready" }

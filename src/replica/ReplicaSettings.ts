@@ -1,3 +1,4 @@
+import type { HubCacheDirs } from "../protocol/hubCacheDirs.js";
 import type { ReplicaSpec } from "../protocol/ReplicaSpec.js";
 
 export type { ReasoningFieldChoice, ReplicaGpuChoice } from "../protocol/ReplicaSpec.js";
@@ -9,4 +10,8 @@ export type { ReasoningFieldChoice, ReplicaGpuChoice } from "../protocol/Replica
 export interface ReplicaSettings extends ReplicaSpec {
   /** Hugging Face token tried after an unauthenticated request is refused. Never printed. */
   readonly hfToken: string | undefined;
+  /** `$LLMSERVE_HOME` (the parent of `modelsDir`): native builds made on first use are cached under it. */
+  readonly home: string;
+  /** Hugging Face hub caches of this process's environment (HF_HUB_CACHE, HF_HOME, LLAMA_CACHE, ...). */
+  readonly hubCache: HubCacheDirs;
 }

@@ -3,6 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createReasoningParser } from "../reasoning/createReasoningParser.js";
 import { resolveModelPath } from "./download/resolveModelPath.js";
 import { createEmbeddingsService } from "./embeddings/createEmbeddingsService.js";
+import { ensureCpuKernels } from "./engine/cpuKernels/ensureCpuKernels.js";
+import { locateFastDecodeAddon } from "./engine/fastDecode/locateFastDecodeAddon.js";
+import { loadFastDecodeAddon, type FastDecodeAddonLoad } from "./engine/fastDecode/loadFastDecodeAddon.js";
 import { loadEngine } from "./engine/loadEngine.js";
 import { createReplicaServer } from "./http/createReplicaServer.js";
 import { compileChatTemplate } from "./prompt/compileChatTemplate.js";
@@ -85,8 +88,10 @@ async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal:
   try {
     // An unknown parser name fails the replica now, not every chat request later.
     if (settings.reasoningParser !== undefined) createReasoningParser(settings.reasoningParser);
+    const addon = await prepareFastDecodeAddon(runtime, options, signal);
     const modelPath = await resolveModelPath(settings.modelSource, {
       modelsDir: settings.modelsDir,
+      hubCache: settings.hubCache,
       hfEndpoint: settings.hfEndpoint,
       hfToken: settings.hfToken,
       signal,
@@ -102,6 +107,8 @@ async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal:
     const engine = await loadEngine(settings, modelPath, {
       log: options.log,
       signal,
+      fastDecodeAddon: addon.load,
+      warnings: addon.warnings,
       onProgress: (fraction) => {
         runtime.phase = { phase: "loading", fraction };
         if (fraction - lastReported >= LOAD_PROGRESS_STEP || fraction >= 1) {
@@ -134,6 +141,8 @@ async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal:
       await engine.dispose();
       return false;
     }
+    for (const warning of engine.path.warnings) options.log(`warning: ${warning}`);
+    options.onEvent({ event: "engine", ...engine.path });
     runtime.engine = engine;
     runtime.phase = { phase: "ready" };
     options.log(
@@ -141,6 +150,7 @@ async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal:
         `${engine.pool.size} sequences x ${engine.contextSize} tokens)`,
     );
     options.onEvent({ event: "ready" });
+    if (engine.path.backend === "cpu" && engine.path.cpuKernels === "prebuilt") void buildCpuKernelsInBackground(settings, options.log);
     return true;
   } catch (error) {
     if (signal.aborted) return false;
@@ -148,5 +158,46 @@ async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal:
     runtime.phase = { phase: "failed", reason };
     options.onEvent({ event: "failed", reason });
     return false;
+  }
+}
+
+/**
+ * The fastDecode addon for this replica: the one built at install, else one cached or built now under
+ * `$LLMSERVE_HOME/native` (reported as the `building` phase). Without it the stock loop runs, with a warning.
+ */
+async function prepareFastDecodeAddon(
+  runtime: ReplicaRuntime,
+  options: RunReplicaOptions,
+  signal: AbortSignal,
+): Promise<{ load: FastDecodeAddonLoad; warnings: string[] }> {
+  const what = "the fastDecode addon";
+  const location = await locateFastDecodeAddon({
+    home: runtime.settings.home,
+    log: options.log,
+    signal,
+    onBuilding: () => {
+      runtime.phase = { phase: "building", what };
+      options.onEvent({ event: "progress", phase: "building", what });
+    },
+  });
+  if (!location.ok) return { load: { ok: false, reason: location.reason }, warnings: location.warning !== undefined ? [location.warning] : [] };
+  return { load: loadFastDecodeAddon(location.dir), warnings: [] };
+}
+
+/**
+ * While this replica serves with node-llama-cpp's generic prebuilt CPU kernels, compiles ones for this CPU (at the
+ * lowest priority) for the replicas started after it. See bench/README.md for what they gain.
+ */
+async function buildCpuKernelsInBackground(settings: ReplicaSettings, log: (line: string) => void): Promise<void> {
+  const outcome = await ensureCpuKernels({ home: settings.home, log });
+  switch (outcome.kind) {
+    case "installed":
+      log("CPU kernels: compiled for this CPU and installed; replicas started from now on use them");
+      return;
+    case "busy":
+    case "not-applicable":
+      return;
+    case "failed":
+      log(`CPU kernels: staying on node-llama-cpp's prebuilt ones (${outcome.reason})`);
   }
 }

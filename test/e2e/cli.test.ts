@@ -22,7 +22,7 @@ describe("the llmserve command line", () => {
     const result = await runCli(["--help"], { home: home.path });
     expect(result.exitCode).toBe(0);
     const commands = [...String(result.stdout).matchAll(/^ {2}([a-z_]+)\b/gm)].map((match) => match[1]);
-    expect(commands).toEqual(["validate", "run", "status", "shutdown", "logs", "gpus", "deploy", "build", "replica", "help"]);
+    expect(commands).toEqual(["validate", "run", "status", "shutdown", "logs", "gpus", "doctor", "deploy", "build", "replica", "help"]);
     expect(result.stdout).not.toContain("_controller");
   });
 

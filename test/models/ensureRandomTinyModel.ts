@@ -1,4 +1,6 @@
+import type { GgufFileSpec } from "../gguf/GgufFileSpec.js";
 import type { GgufTensor } from "../gguf/GgufTensor.js";
+import type { ByteLevelBpeVocabulary } from "./byteLevelBpeVocabulary.js";
 import { decoderMetadata } from "./decoderMetadata.js";
 import { ensureCachedGguf, type EnsureModelOptions } from "./ensureCachedGguf.js";
 import { qwen3ChatTemplate } from "./qwen3ChatTemplate.js";
@@ -18,7 +20,30 @@ const HEADS = 4;
  */
 export function ensureRandomTinyModel(options: EnsureModelOptions & { seed?: number } = {}): string {
   const vocabulary = scriptedVocabulary();
-  const random = gaussian(options.seed ?? 7);
+  const spec = randomTinyModelSpec({
+    name: "llmserve random tiny",
+    vocabulary,
+    chatTemplate: qwen3ChatTemplate,
+    eosTokenId: vocabulary.idOf(SCRIPTED_END_TOKEN),
+    bosTokenId: vocabulary.idOf("<|endoftext|>"),
+    seed: options.seed ?? 7,
+  });
+  return ensureCachedGguf("random-tiny", spec, options);
+}
+
+export interface RandomTinyModelOptions {
+  readonly name: string;
+  readonly vocabulary: ByteLevelBpeVocabulary;
+  readonly chatTemplate: string;
+  readonly eosTokenId: number;
+  readonly bosTokenId: number;
+  readonly seed: number;
+}
+
+/** The random tiny llama (64 wide, 2 blocks) over any byte-level vocabulary and chat template. */
+export function randomTinyModelSpec(options: RandomTinyModelOptions): GgufFileSpec {
+  const { vocabulary } = options;
+  const random = gaussian(options.seed);
   const n = EMBEDDING_LENGTH;
   const vocabularySize = vocabulary.tokens.length;
   const matrix = (rows: number, columns: number, std: number): Float32Array => {
@@ -45,11 +70,11 @@ export function ensureRandomTinyModel(options: EnsureModelOptions & { seed?: num
   }
   const metadata = decoderMetadata({
     architecture: "llama",
-    name: "llmserve random tiny",
+    name: options.name,
     vocabulary,
-    chatTemplate: qwen3ChatTemplate,
-    eosTokenId: vocabulary.idOf(SCRIPTED_END_TOKEN),
-    bosTokenId: vocabulary.idOf("<|endoftext|>"),
+    chatTemplate: options.chatTemplate,
+    eosTokenId: options.eosTokenId,
+    bosTokenId: options.bosTokenId,
     contextLength: 4096,
     embeddingLength: n,
     feedForwardLength: FEED_FORWARD_LENGTH,
@@ -57,7 +82,7 @@ export function ensureRandomTinyModel(options: EnsureModelOptions & { seed?: num
     headCount: HEADS,
     headCountKv: HEADS,
   });
-  return ensureCachedGguf("random-tiny", { metadata, tensors }, options);
+  return { metadata, tensors };
 }
 
 /** A seeded standard-normal generator (mulberry32 + Box-Muller), so the file and its hash are reproducible. */

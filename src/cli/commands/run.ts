@@ -202,6 +202,8 @@ function printReady(state: Parameters<typeof statusReport>[0], appNames: string[
     if (app === undefined) continue;
     const where = app.endpoint !== null ? `is ready at ${app.endpoint}` : "is RUNNING (route_prefix null: not exposed over HTTP)";
     process.stdout.write(`Application '${name}' ${where}.\n`);
+    const warnings = new Set(Object.values(app.deployments).flatMap((deployment) => deployment.replicas.flatMap((replica) => replica.warnings)));
+    for (const warning of warnings) process.stderr.write(`Warning: application '${name}': ${warning}\n`);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { EnginePath } from "../../protocol/EnginePath.js";
 import type { ReplicaLifecycle, ReplicaProgress, ReplicaRecord } from "../../protocol/ControllerState.js";
 import type { ReplicaEvent } from "../../protocol/ReplicaEvent.js";
 
@@ -38,6 +39,8 @@ export interface ReplicaState {
   readySinceMs: number;
   lastError: string | undefined;
   progress: ReplicaProgress | undefined;
+  /** The engine path the current process reported (its `engine` event). */
+  engine: EnginePath | undefined;
   startedAtS: number | undefined;
   /** The reason of a `failed` event, used when its process exits. */
   failedReason: string | undefined;
@@ -123,6 +126,7 @@ export function initialReplicaState(id: string, version: string, timings: Replic
     readySinceMs: 0,
     lastError: undefined,
     progress: undefined,
+    engine: undefined,
     startedAtS: undefined,
     failedReason: undefined,
     healthFailures: 0,
@@ -144,6 +148,7 @@ export function replicaRecord(state: ReplicaState, ongoingRequests: number): Rep
     ...(state.pendingReason !== undefined && state.lifecycle === "pending" ? { pendingReason: state.pendingReason } : {}),
     ...(state.lastError !== undefined ? { lastError: state.lastError } : {}),
     ...(state.progress !== undefined ? { progress: state.progress } : {}),
+    ...(state.engine !== undefined && alive ? { engine: state.engine } : {}),
     ongoingRequests,
     ...(state.startedAtS !== undefined && alive ? { startedAt: state.startedAtS } : {}),
     version: state.version,

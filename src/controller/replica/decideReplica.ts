@@ -78,6 +78,7 @@ function placed(state: ReplicaState, input: { gpus: number[]; cudaVisibleDevices
       cudaVisibleDevices: input.cudaVisibleDevices,
       port: 0,
       progress: undefined,
+      engine: undefined,
       failedReason: undefined,
       healthFailures: 0,
     },
@@ -119,6 +120,10 @@ function onReplicaEvent(state: ReplicaState, event: ReplicaEvent, env: ReplicaEn
       return step({ ...state, port: event.port, lifecycle: "loading" }, changed);
     case "progress":
       return step({ ...state, progress: progressOf(event) }, changed);
+    case "engine": {
+      const { event: _event, ...engine } = event;
+      return step({ ...state, engine }, ...engine.warnings.map((warning) => log(state, `warning: ${warning}`)), changed);
+    }
     case "ready":
       // Ready means the `ready` event AND a passing /health.
       if (state.port === 0) return failRunning(state, "the replica said ready before it said listening", env);
@@ -130,6 +135,7 @@ function onReplicaEvent(state: ReplicaState, event: ReplicaEvent, env: ReplicaEn
 
 function progressOf(event: Extract<ReplicaEvent, { event: "progress" }>): ReplicaProgress {
   if (event.phase === "loading") return { phase: "loading", fraction: event.fraction };
+  if (event.phase === "building") return { phase: "building", what: event.what };
   return {
     phase: "downloading",
     downloadedBytes: event.downloadedBytes,

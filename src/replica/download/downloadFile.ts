@@ -24,6 +24,10 @@ export interface DownloadFileOptions {
   readonly retries?: number;
   /** Checks the first bytes before the file is accepted (e.g. the GGUF magic); throws to refuse. */
   readonly validateHead?: (head: Buffer) => void;
+  /** Checks the whole file before it is accepted (size, checksum); throws to refuse. */
+  readonly validateFile?: (path: string) => Promise<void>;
+  /** Suffix of the partial file next to `dest`. Defaults to `.part` (the Hugging Face cache uses `.incomplete`). */
+  readonly partSuffix?: string;
 }
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -36,7 +40,7 @@ const PROGRESS_INTERVAL_MS = 250;
 export async function downloadFile(url: string, dest: string, options: DownloadFileOptions = {}): Promise<void> {
   if (await exists(dest)) return;
   await mkdir(dirname(dest), { recursive: true });
-  const partPath = `${dest}.part`;
+  const partPath = `${dest}${options.partSuffix ?? ".part"}`;
   const retries = options.retries ?? 5;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -48,9 +52,10 @@ export async function downloadFile(url: string, dest: string, options: DownloadF
       await sleep(Math.min(200 * 2 ** attempt, 5_000), undefined, { signal: options.signal });
     }
   }
-  if (options.validateHead !== undefined) {
+  if (options.validateHead !== undefined || options.validateFile !== undefined) {
     try {
-      options.validateHead(await readHead(partPath, 16));
+      options.validateHead?.(await readHead(partPath, 16));
+      await options.validateFile?.(partPath);
     } catch (error) {
       await rm(partPath, { force: true });
       throw new DownloadError(`downloaded ${url} but ${error instanceof Error ? error.message : String(error)}`);

@@ -1,27 +1,35 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { fetchOrExplain } from "./fetchOrExplain.js";
 import { DownloadError } from "./DownloadError.js";
 import { cachedModelPath } from "../../protocol/cachedModelPath.js";
 import { downloadFile, type DownloadProgress } from "./downloadFile.js";
+import { downloadToHubCache } from "./downloadToHubCache.js";
+import { findInHubCache } from "../../protocol/findInHubCache.js";
+import type { HubCacheDirs } from "../../protocol/hubCacheDirs.js";
 import { parseModelSource } from "../../protocol/parseModelSource.js";
+import { pickGgufFiles } from "../../protocol/pickGgufFiles.js";
+import { selectSplitParts } from "../../protocol/selectSplitParts.js";
 import { withFileLock } from "./withFileLock.js";
 
 export interface ResolveModelPathOptions {
   readonly modelsDir: string;
+  /** Hugging Face hub caches (`hubCacheDirs(env)`): looked in first, downloaded into in their layout. */
+  readonly hubCache: HubCacheDirs;
   /** Base URL of the Hugging Face hub, ending in "/" (HF_ENDPOINT). */
   readonly hfEndpoint: string;
   readonly hfToken: string | undefined;
-  /** Called when a download starts and as bytes arrive; not called for a local or cached file. */
+  /** Called when a download starts and as bytes arrive (one figure over all parts of a split model). */
   readonly onProgress?: (progress: DownloadProgress) => void;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
 }
 
 /**
- * Turns a model source into a local GGUF path, downloading into the cache (`modelsDir`) when needed:
- * `hf/<owner>/<repo>/<file>` for Hugging Face files, `url/<hash>-<name>` for plain URLs. A cached file is used
- * without any network request (for `hf:owner/repo:QUANT`, the manifest answer is cached too).
+ * Turns a model source into a local GGUF path (the first part of a split model: llama.cpp loads the others from
+ * beside it). Hugging Face sources are looked for in the hub caches first (llama.cpp's and huggingface_hub's
+ * shared layout; no request when every part is there), then downloaded into the hub cache; a hub without the
+ * file-list API (a plain mirror) gets `hf/<owner>/<repo>/<file>` under `modelsDir`, as do plain URLs
+ * (`url/<hash>-<name>`).
  */
 export async function resolveModelPath(source: string, options: ResolveModelPathOptions): Promise<string> {
   const parsed = parseModelSource(source);
@@ -34,19 +42,53 @@ export async function resolveModelPath(source: string, options: ResolveModelPath
       return dest;
     }
     case "hf-file": {
-      const dest = cachedModelPath(parsed, options.modelsDir)!;
-      const url = `${options.hfEndpoint}${parsed.owner}/${parsed.repo}/resolve/${encodeURIComponent(parsed.revision)}/${parsed.file}?download=true`;
-      await fetchInto(url, dest, true, options);
-      return dest;
+      const { owner, repo, file, revision } = parsed;
+      const select = selectSplitParts(file);
+      const cached = findInHubCache(options.hubCache.read, owner, repo, revision, select);
+      if (cached !== undefined) return cached[0]!;
+      const legacy = cachedModelPath(parsed, options.modelsDir)!;
+      if ((await isFile(legacy)) && select([]).length === 1) return legacy;
+      const downloaded = await downloadToHubCache(owner, repo, revision, select, `cannot download ${source}`, hubOptions(options));
+      if (downloaded !== undefined) return downloaded[0]!;
+      const parts = select([]);
+      const repoDir = join(options.modelsDir, "hf", owner, repo);
+      for (const part of parts) {
+        const url = `${options.hfEndpoint}${owner}/${repo}/resolve/${encodeURIComponent(revision)}/${part}?download=true`;
+        await fetchInto(url, join(repoDir, part), true, options);
+      }
+      return join(repoDir, parts[0]!);
     }
     case "hf-quant": {
-      const repoDir = join(options.modelsDir, "hf", parsed.owner, parsed.repo);
-      const file = await manifestFile(parsed.owner, parsed.repo, parsed.quant, repoDir, options);
-      const dest = join(repoDir, file);
-      const url = `${options.hfEndpoint}${parsed.owner}/${parsed.repo}/resolve/main/${file}?download=true`;
-      await fetchInto(url, dest, true, options);
-      return dest;
+      const { owner, repo, quant } = parsed;
+      const select = (paths: readonly string[]): string[] => pickGgufFiles(paths, quant);
+      const cached = findInHubCache(options.hubCache.read, owner, repo, "main", select);
+      if (cached !== undefined) return cached[0]!;
+      const what = `cannot resolve hf:${owner}/${repo}:${quant}`;
+      const downloaded = await downloadToHubCache(owner, repo, "main", select, what, hubOptions(options));
+      if (downloaded === undefined) {
+        throw new DownloadError(`${what}: ${options.hfEndpoint} has no hub API for ${owner}/${repo} (check that the repository exists, or name the file: hf:${owner}/${repo}/FILE.gguf)`);
+      }
+      return downloaded[0]!;
     }
+  }
+}
+
+function hubOptions(options: ResolveModelPathOptions): Parameters<typeof downloadToHubCache>[5] {
+  return {
+    cacheDir: options.hubCache.write,
+    endpoint: options.hfEndpoint,
+    token: options.hfToken,
+    signal: options.signal,
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    ...(options.log !== undefined ? { log: options.log } : {}),
+  };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
   }
 }
 
@@ -65,48 +107,6 @@ async function fetchInto(url: string, dest: string, tokenAllowed: boolean, optio
       },
     }),
   );
-}
-
-/** `hf:owner/repo:QUANT` → the GGUF file name, from the hub's manifest API (as llama.cpp asks it), cached. */
-async function manifestFile(owner: string, repo: string, quant: string, repoDir: string, options: ResolveModelPathOptions): Promise<string> {
-  const cachePath = join(repoDir, `.manifest-${quant}.json`);
-  try {
-    const cached = JSON.parse(await readFile(cachePath, "utf8")) as { file?: unknown };
-    if (typeof cached.file === "string") return cached.file;
-  } catch {
-    // not cached yet
-  }
-  const url = `${options.hfEndpoint}v2/${owner}/${repo}/manifests/${encodeURIComponent(quant)}`;
-  const headers: Record<string, string> = { "user-agent": "llama-cpp", accept: "application/json" };
-  const what = `resolve hf:${owner}/${repo}:${quant}`;
-  let response = await fetchOrExplain(url, { headers, ...(options.signal !== undefined ? { signal: options.signal } : {}) }, what);
-  if ((response.status === 401 || response.status === 403) && options.hfToken !== undefined) {
-    await response.body?.cancel();
-    response = await fetchOrExplain(url, {
-      headers: { ...headers, authorization: `Bearer ${options.hfToken}` },
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-    }, what);
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    const hint =
-      response.status === 401 || response.status === 403
-        ? options.hfToken === undefined
-          ? "; the repository needs authentication: set HF_TOKEN"
-          : "; the token from HF_TOKEN was refused"
-        : response.status === 404
-          ? `; check that ${owner}/${repo} exists and has a ${quant} GGUF`
-          : "";
-    throw new DownloadError(`cannot resolve hf:${owner}/${repo}:${quant}: the hub answered ${response.status}${hint}`);
-  }
-  const body = (await response.json()) as { ggufFile?: { rfilename?: unknown } };
-  const file = body.ggufFile?.rfilename;
-  if (typeof file !== "string" || !file.toLowerCase().endsWith(".gguf")) {
-    throw new DownloadError(`hf:${owner}/${repo}:${quant} has no GGUF file for quantization ${quant}`);
-  }
-  await mkdir(repoDir, { recursive: true });
-  await writeFile(cachePath, JSON.stringify({ file }));
-  return file;
 }
 
 function sameHost(url: string, endpoint: string): boolean {

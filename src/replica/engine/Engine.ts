@@ -1,4 +1,5 @@
 import type { LlamaModel } from "node-llama-cpp";
+import type { EnginePath } from "../../protocol/EnginePath.js";
 import type { SequencePool } from "./SequencePool.js";
 
 /** A loaded model with one context of N sequences, ready to serve. */
@@ -14,5 +15,7 @@ export interface Engine {
   readonly threads: number;
   /** `persistent` when the fastDecode threadpool is attached, `stock` on node-llama-cpp's per-decode threads. */
   readonly decodeThreadpool: "persistent" | "stock";
+  /** Which engine path runs (reported to the controller, shown by `status`). */
+  readonly path: EnginePath;
   dispose(): Promise<void>;
 }

@@ -11,6 +11,9 @@ import type { ReplicaSettings } from "../ReplicaSettings.js";
 import { assertGgufFile } from "./assertGgufFile.js";
 import { LLAMA_CPP_BUILD_OPTIONS } from "./llamaCppBuildOptions.js";
 import { applyFastDecode } from "./fastDecode/applyFastDecode.js";
+import type { FastDecodeAddonLoad } from "./fastDecode/loadFastDecodeAddon.js";
+import type { EnginePath } from "../../protocol/EnginePath.js";
+import { isOff } from "./fastDecode/isOff.js";
 import { loadContextLock } from "./fastDecode/loadContextLock.js";
 import { sequenceOrderedBatching } from "./fastDecode/sequenceOrderedBatching.js";
 import type { Engine } from "./Engine.js";
@@ -20,6 +23,10 @@ export interface LoadEngineOptions {
   onProgress?: (fraction: number) => void;
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** The fastDecode addon (`locateFastDecodeAddon` + `loadFastDecodeAddon`); defaults to the package's own build. */
+  fastDecodeAddon?: FastDecodeAddonLoad;
+  /** Warnings found before loading (e.g. the addon could not be built), carried into `Engine.path.warnings`. */
+  warnings?: readonly string[];
 }
 
 const DEFAULT_CONTEXT_CAP = 4096;
@@ -85,6 +92,7 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     threads: settings.threads,
     othersGenerating: () => (pool?.ongoing ?? 0) > 1,
     withLock: await loadContextLock(),
+    ...(options.fastDecodeAddon !== undefined ? { addonLoad: options.fastDecodeAddon } : {}),
   });
   pool = new SequencePool(fastDecode.sequences, settings.maxQueuedRequests);
   log(fastDecode.summary);
@@ -97,6 +105,12 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     gpu: llama.gpu,
     threads: settings.threads,
     decodeThreadpool: fastDecode.threadpool,
+    path: enginePath(llama, fastDecode.generation, [
+      ...(options.warnings ?? []),
+      ...(fastDecode.generation !== "native" && (options.warnings ?? []).length === 0 && !isOff(process.env["LLMSERVE_FAST_DECODE"]) && !isOff(process.env["LLMSERVE_GENERATION_LOOP"])
+        ? [`node-llama-cpp's stock decode loop runs, many times slower per token (${fastDecode.summary})`]
+        : []),
+    ]),
     dispose: async () => {
       fastDecode.stop();
       await llama.dispose();
@@ -134,6 +148,16 @@ async function createLlama(
     );
   }
   return llama;
+}
+
+function enginePath(llama: Llama, generation: "native" | "node-llama-cpp", warnings: readonly string[]): EnginePath {
+  const backend = llama.gpu === false ? "cpu" : llama.gpu;
+  return {
+    generation: generation === "native" ? "native" : "stock",
+    cpuKernels: llama.buildType === "localBuild" ? "local" : "prebuilt",
+    backend,
+    warnings,
+  };
 }
 
 function describeLoadFailure(modelPath: string, error: unknown, llamaLogs: readonly string[]): string {

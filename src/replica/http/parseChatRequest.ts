@@ -106,16 +106,7 @@ function parseToolCalls(value: unknown, path: string): ChatToolCall[] | undefine
     if (typeof fn !== "object" || fn === null || typeof fn["name"] !== "string") {
       throw invalidField(`${path}[${index}]`, `'${path}[${index}]' must be {"type":"function","function":{"name","arguments"}}`);
     }
-    const args = fn["arguments"];
-    let parsedArgs: unknown = args;
-    if (typeof args === "string") {
-      try {
-        parsedArgs = JSON.parse(args);
-      } catch {
-        parsedArgs = args;
-      }
-    }
     const id = typeof item?.["id"] === "string" ? item["id"] : undefined;
-    return { ...(id !== undefined ? { id } : {}), type: "function", function: { name: fn["name"], arguments: parsedArgs } };
+    return { ...(id !== undefined ? { id } : {}), type: "function", function: { name: fn["name"], arguments: fn["arguments"] } };
   });
 }

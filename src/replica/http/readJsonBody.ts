@@ -1,14 +1,20 @@
 import type { IncomingMessage } from "node:http";
 import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES } from "../../protocol/httpContract.js";
+import { parseJsonKeepingFloats } from "../prompt/parseJsonKeepingFloats.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 
 /** How much of an oversized body is drained so that the client can read the 413. */
 const DISCARD_LIMIT_BYTES = 256 * 1024 * 1024;
 
+export interface ReadJsonBodyOptions {
+  /** Parse with `parseJsonKeepingFloats`, for bodies whose values reach a chat template (`300.0` stays a float). */
+  readonly keepFloats?: boolean;
+}
+
 /**
  * Reads a JSON object body: 413 past `maxBytes` (stops reading at once), 400 for invalid JSON or a non-object.
  */
-export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_REQUEST_BODY_BYTES): Promise<Record<string, unknown>> {
+export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_REQUEST_BODY_BYTES, options: ReadJsonBodyOptions = {}): Promise<Record<string, unknown>> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(req, maxBytes);
   const chunks: Buffer[] = [];
@@ -23,7 +29,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_REQUEST_
   if (text.trim() === "") throw new OpenAIHttpError(400, "the request body is empty; expected a JSON object", { code: "invalid_json" });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = options.keepFloats === true ? parseJsonKeepingFloats(text) : JSON.parse(text);
   } catch (error) {
     throw new OpenAIHttpError(400, `the request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
       code: "invalid_json",

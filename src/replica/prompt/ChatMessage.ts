@@ -13,6 +13,6 @@ export interface ChatMessage {
 export interface ChatToolCall {
   readonly id?: string;
   readonly type: "function";
-  /** `arguments` is parsed into an object when it is JSON, as vLLM does for templates that iterate it. */
+  /** As the client sent it (a JSON string, or an object); `templateMessages` makes it a mapping as vLLM does. */
   readonly function: { readonly name: string; readonly arguments: unknown };
 }

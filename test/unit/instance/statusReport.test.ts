@@ -66,6 +66,34 @@ describe("statusReport", () => {
     expect(parse(yaml)).toEqual(JSON.parse(JSON.stringify(statusReport(state))));
   });
 
+  it("should show which engine path each replica runs, its warnings, and a first-start build as progress", () => {
+    const warning = "the fastDecode addon is missing (no C++ compiler): node-llama-cpp's stock decode loop runs";
+    const withEngines: ControllerState = {
+      ...state,
+      applications: [
+        {
+          ...state.applications[0]!,
+          deployments: [
+            {
+              ...state.applications[0]!.deployments[0]!,
+              replicas: [
+                replica({ id: "r1", engine: { generation: "native", cpuKernels: "local", backend: "cpu", warnings: [] } }),
+                replica({ id: "r2", engine: { generation: "stock", cpuKernels: "prebuilt", backend: "cuda", warnings: [warning] } }),
+                replica({ id: "r3", lifecycle: "loading", progress: { phase: "building", what: "the fastDecode addon" } }),
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const replicas = statusReport(withEngines).applications["reasoning"]!.deployments["LLMServer:qwq"]!.replicas;
+    expect(replicas.map((r) => [r.engine, r.warnings, r.progress])).toEqual([
+      ["native loop, local CPU kernels, CPU", [], null],
+      ["stock loop, prebuilt CPU kernels, CUDA", [warning], null],
+      [null, [], "building the fastDecode addon (first start)"],
+    ]);
+  });
+
   it("should say nothing runs when there is no state", () => {
     expect(statusReport(undefined)).toEqual({ running: false, applications: {} });
   });

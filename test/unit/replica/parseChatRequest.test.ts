@@ -44,7 +44,7 @@ describe("parseChatRequest", () => {
     });
     expect(request.messages[0]!.content).toBe("a\nb");
     expect(request.messages[1]).toMatchObject({ reasoning: "thought", reasoning_content: "thought" });
-    expect(request.messages[2]!.tool_calls?.[0]?.function.arguments).toEqual({ q: 1 });
+    expect(request.messages[2]!.tool_calls?.[0]?.function.arguments).toBe('{"q":1}');
   });
 
   it.each([

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { compileGrammar } from "../../../src/replica/structured/compileGrammar.js";
-import { parseChatRequest } from "../../../src/replica/http/parseChatRequest.js";
 import { resolveToolCalling } from "../../../src/replica/tools/resolveToolCalling.js";
 import { ToolRequestError } from "../../../src/replica/tools/ToolRequestError.js";
 import { cpuLlama, grammarAccepts } from "../structured/grammarTestHelpers.js";
@@ -102,21 +101,5 @@ describe("resolveToolCalling", () => {
     expect(errorOf(() => resolveToolCalling({ tool_choice: "required" }, HERMES)).message).toMatch(/needs a non-empty "tools"/);
     expect(errorOf(() => resolveToolCalling({ tools: [WEATHER], tool_choice: { type: "function", function: { name: "nope" } } }, HERMES)).param).toBe("tool_choice.function.name");
     expect(errorOf(() => resolveToolCalling({ tools: [WEATHER], tool_choice: "sometimes" }, HERMES)).param).toBe("tool_choice");
-  });
-});
-
-describe("assistant tool-call arguments in the chat history", () => {
-  it("should reach the template as objects when they decode, and as sent otherwise", () => {
-    const messages = [
-      { role: "user", content: "hi" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: '{"a": 1}' } }, { id: "call_2", type: "function", function: { name: "g", arguments: "{oops" } }] },
-      { role: "tool", tool_call_id: "call_1", content: "42" },
-    ];
-    const decoded = parseChatRequest({ model: "m", messages }).messages;
-    expect(decoded[1]?.tool_calls).toEqual([
-      { id: "call_1", type: "function", function: { name: "f", arguments: { a: 1 } } },
-      { id: "call_2", type: "function", function: { name: "g", arguments: "{oops" } },
-    ]);
-    expect(messages[1]?.tool_calls?.[0]?.function.arguments).toBe('{"a": 1}');
   });
 });

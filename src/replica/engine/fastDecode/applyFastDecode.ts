@@ -6,6 +6,7 @@ import { alignDecodeSteps } from "./alignDecodeSteps.js";
 import { attachPersistentThreadpool } from "./attachPersistentThreadpool.js";
 import { isOff } from "./isOff.js";
 import type { WithLock } from "./loadContextLock.js";
+import { loadFastDecodeAddon, type FastDecodeAddonLoad } from "./loadFastDecodeAddon.js";
 
 export interface FastDecodeOptions {
   readonly context: LlamaContext;
@@ -23,6 +24,8 @@ export interface FastDecodeOptions {
    * `LLMSERVE_ALIGN_DECODE=off`, `LLMSERVE_STEP_ADMISSION=off`, `LLMSERVE_THREADPOOL_POLL`; defaults to process.env.
    */
   readonly env?: NodeJS.ProcessEnv;
+  /** The addon to use; defaults to the package's own build (`loadFastDecodeAddon()`). */
+  readonly addonLoad?: FastDecodeAddonLoad;
 }
 
 export interface FastDecode {
@@ -54,16 +57,19 @@ export interface FastDecode {
  */
 export function applyFastDecode(options: FastDecodeOptions): FastDecode {
   const env = options.env ?? process.env;
+  const addonLoad: FastDecodeAddonLoad | undefined = isOff(env["LLMSERVE_FAST_DECODE"]) ? undefined : (options.addonLoad ?? loadFastDecodeAddon());
   const pool = attachPersistentThreadpool(options.context, options.model, {
     threads: options.threads,
     sequences: options.sequenceCount,
     env,
+    ...(addonLoad !== undefined ? { addonLoad } : {}),
   });
   const threadpoolSummary = `decode threadpool: ${pool.kind}${pool.reason !== undefined ? ` (${pool.reason})` : ""}`;
   const loop = startGenerationLoop(options.context, options.model, {
     sequences: options.sequenceCount,
     threadpool: pool.handle,
     env,
+    ...(addonLoad !== undefined ? { addonLoad } : {}),
   });
   if (loop.ok) {
     return {

@@ -11,7 +11,7 @@ import { usageOf } from "../usageOf.js";
 /** `POST /v1/chat/completions`: renders the model's chat template, generates, splits reasoning, answers or streams. */
 export async function chatCompletions(ctx: RouteContext): Promise<void> {
   const { runtime, res } = ctx;
-  const body = await readJsonBody(ctx.req);
+  const body = await readJsonBody(ctx.req, undefined, { keepFloats: true });
   const chat = await prepareChat(runtime, body);
   const output = createChatOutput({
     hasParser: runtime.settings.reasoningParser !== undefined,

@@ -21,6 +21,9 @@ export async function health(ctx: RouteContext): Promise<void> {
     case "starting":
       body["reason"] = "the replica is starting";
       break;
+    case "building":
+      body["reason"] = `building ${phase.what} (first start)`;
+      break;
     case "downloading":
       body["reason"] = `downloading the model (${phase.downloadedBytes} of ${phase.totalBytes ?? "unknown"} bytes)`;
       body["downloaded_bytes"] = phase.downloadedBytes;

@@ -21,7 +21,7 @@ type Block = Record<string, unknown>;
  */
 export async function messages(ctx: RouteContext): Promise<void> {
   const { runtime, res } = ctx;
-  const body = await readJsonBody(ctx.req);
+  const body = await readJsonBody(ctx.req, undefined, { keepFloats: true });
   if (body["max_tokens"] === undefined) throw invalidField("max_tokens", "'max_tokens' is required");
   const chat = await prepareChat(runtime, messagesToChatBody(body));
   const signal = abortOnDisconnect(res);
@@ -153,7 +153,7 @@ function usageOf(usage: ChatUsage): Record<string, number> {
 /** `POST /v1/messages/count_tokens`: the rendered prompt's token count, as `messages` would see it. */
 export async function countTokens(ctx: RouteContext): Promise<void> {
   const { runtime, res } = ctx;
-  const body = await readJsonBody(ctx.req);
+  const body = await readJsonBody(ctx.req, undefined, { keepFloats: true });
   const chat = await prepareChat(runtime, messagesToChatBody({ ...body, stream: false }));
   sendJson(res, 200, { input_tokens: chat.promptTokens.length });
 }

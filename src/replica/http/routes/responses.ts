@@ -18,7 +18,7 @@ type Json = Record<string, unknown>;
  */
 export async function responses(ctx: RouteContext): Promise<void> {
   const { runtime, res } = ctx;
-  const body = await readJsonBody(ctx.req);
+  const body = await readJsonBody(ctx.req, undefined, { keepFloats: true });
   const chat = await prepareChat(runtime, responsesToChatBody(body));
   const signal = abortOnDisconnect(res);
   const summary = typeof (body["reasoning"] as Json | undefined)?.["summary"] === "string";

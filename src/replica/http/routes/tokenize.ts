@@ -15,7 +15,7 @@ import { sendJson } from "../sendJson.js";
  */
 export async function tokenize(ctx: RouteContext): Promise<void> {
   const { runtime } = ctx;
-  const body = await readJsonBody(ctx.req);
+  const body = await readJsonBody(ctx.req, undefined, { keepFloats: true });
   if (typeof body["model"] === "string") assertModel(runtime, body["model"]);
   const engine = readyEngine(runtime);
   let tokens: Token[];
