@@ -79,6 +79,17 @@ describe("the npm package, installed from its tarball", () => {
       expect(replicas[0]?.warnings).toEqual([]);
       if (flags.length > 0) expect(readdirSafe(join(home.path, "native")).some((name) => name.startsWith("fastDecode-"))).toBe(true);
 
+      // An agent-loop history renders with the patched Jinja engine the package bundles, whatever the install ran
+      // (the replica imports value classes only the patched engine exports).
+      const chat = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: `{"model": "scripted", "max_tokens": 4, "messages": [{"role": "user", "content": "hi"},
+          {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\\"x\\": 1.0}"}}]},
+          {"role": "tool", "tool_call_id": "c1", "content": "ok"}, {"role": "user", "content": "and now?"}]}`,
+      });
+      expect(chat.status, await chat.clone().text()).toBe(200);
+
       const shutdown = await npx(["shutdown", "-y"]);
       expect(shutdown.exitCode, shutdown.stderr).toBe(0);
       expect(processesOfHome(home.path)).toEqual([]);
