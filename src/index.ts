@@ -1,12 +1,15 @@
 // The package's public library API. Named exports only; this is the only barrel.
-export { createReasoningParser, reasoningParserNames } from "./reasoning/createReasoningParser.js";
+export { closeThoughtText, createReasoningParser, reasoningParserNames } from "./reasoning/createReasoningParser.js";
+export { createReasoningTokenCounter } from "./reasoning/createReasoningTokenCounter.js";
+export type { ReasoningTokenCounter } from "./reasoning/createReasoningTokenCounter.js";
 export { UnknownReasoningParserError } from "./reasoning/errors/UnknownReasoningParserError.js";
 export type {
   ReasoningParser,
   ReasoningParserOptions,
-  ThinkTags,
+  ReasoningProgress,
   ReasoningSplit,
   ReasoningStream,
+  ThinkTags,
 } from "./reasoning/ReasoningParser.js";
 export { resolveChatTemplateKwargs, thinkingRequested } from "./reasoning/chatTemplateKwargs.js";
 export type { ThinkingToggles } from "./reasoning/chatTemplateKwargs.js";

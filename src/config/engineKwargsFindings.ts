@@ -6,6 +6,7 @@ import { ignoredEngineArgumentMessage } from "./ignoredKeyFindings.js";
 import { VLLM_ENGINE_ARG_NAMES } from "./vllmEngineArgNames.js";
 import { isInteger, llmConfigsOf, recordAt } from "./walkConfig.js";
 import { ownValue } from "./ownValue.js";
+import { readReasoningSettings } from "./readReasoningSettings.js";
 
 const FORBIDDEN: Readonly<Record<string, string>> = {
   model:
@@ -50,6 +51,14 @@ export function engineKwargsFindings(root: unknown, target: ConfigTarget): Findi
         errorAt(
           [...base, "enable_auto_tool_choice"],
           "enable_auto_tool_choice needs a tool_call_parser (for example hermes for Qwen models)",
+        ),
+      );
+    }
+    if (kwargs["thinking_token_budget"] !== undefined && readReasoningSettings(kwargs).reasoningParser === undefined) {
+      findings.push(
+        errorAt(
+          [...base, "thinking_token_budget"],
+          "thinking_token_budget needs a reasoning_parser or reasoning_config (the parser knows where the thought ends and how to close it)",
         ),
       );
     }

@@ -60,6 +60,7 @@ export function replicaSpecFor(
     maxQueuedRequests: maxQueued !== undefined && maxQueued >= 0 ? maxQueued : DEFAULT_MAX_QUEUED,
     ...reasoningSettings(engine),
     reasoningField: reasoningField(lookup("LLMSERVE_REASONING_FIELD") ?? engine.reasoning_field),
+    ...(engine.thinking_token_budget !== undefined ? { thinkingTokenBudget: engine.thinking_token_budget } : {}),
     defaultChatTemplateKwargs: engine.default_chat_template_kwargs ?? {},
     enableAutoToolChoice: engine.enable_auto_tool_choice === true,
     ...(engine.tool_call_parser !== undefined ? { toolCallParser: engine.tool_call_parser } : {}),

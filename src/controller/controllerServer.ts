@@ -5,7 +5,8 @@ import { decodeJsonBody } from "../protocol/decodeJsonBody.js";
 import type { Deployment } from "./deployment.js";
 import { NoReplicaAvailableError } from "./errors/NoReplicaAvailableError.js";
 import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
-import { sendOpenAIError } from "./sendOpenAIError.js";
+import { isAnthropicPath } from "../protocol/anthropicErrorEnvelope.js";
+import { sendOpenAIError, useAnthropicErrors } from "./sendOpenAIError.js";
 import { proxyToReplica } from "./proxy.js";
 import { matchRoute, resolveModel, type RouteApp, type RouteScope } from "./router.js";
 import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES, modelNotFoundMessage } from "../protocol/httpContract.js";
@@ -25,7 +26,7 @@ export interface ApiServerOptions {
   /** Sent to the replicas with every request (they refuse requests without it). */
   replicaToken: string | undefined;
   keepAliveTimeoutMs: number;
-  /** When set, every request but /health must send `Authorization: Bearer <apiKey>`. */
+  /** When set, every request but /health must send `Authorization: Bearer <apiKey>` (or `x-api-key` on /v1/messages). */
   apiKey: string | undefined;
   log: (message: string) => void;
 }
@@ -41,7 +42,10 @@ export interface ApiServer {
 const RETRY_AFTER = { "retry-after": "1" } as const;
 
 /** Routes by body `model` need the body; these are the POST endpoints proxied to replicas. */
-const MODEL_ENDPOINTS = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/tokenize", "/detokenize"]);
+const MODEL_ENDPOINTS = new Set([
+  "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses", "/v1/messages", "/v1/messages/count_tokens",
+  "/tokenize", "/detokenize",
+]);
 
 /** The OpenAI-compatible front door on http_options.host:port. */
 export function createApiServer(options: ApiServerOptions): ApiServer {
@@ -61,13 +65,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       res.end(JSON.stringify({ status: "ok" }));
       return;
     }
-    if (options.apiKey !== undefined && !bearerMatches(req.headers.authorization, options.apiKey)) {
-      return sendOpenAIError(res, 401, "Missing or wrong API key: send `Authorization: Bearer <key>`.", {
+    const scope = matchRoute(options.table.routes(), url.pathname);
+    const anthropic = isAnthropicPath(scope.path);
+    if (anthropic) useAnthropicErrors(res);
+    if (options.apiKey !== undefined && !keyMatches(req, options.apiKey, anthropic)) {
+      return sendOpenAIError(res, 401, `Missing or wrong API key: send \`${anthropic ? "x-api-key: <key>" : "Authorization: Bearer <key>"}\`.`, {
         type: "authentication_error",
         code: "invalid_api_key",
       });
     }
-    const scope = matchRoute(options.table.routes(), url.pathname);
     if (req.method === "GET" && scope.path === "/v1/models") return listModels(res, scope, createdAt);
     if (req.method === "GET" && scope.path.startsWith("/v1/models/")) {
       const id = decodeURIComponent(scope.path.slice("/v1/models/".length));
@@ -226,6 +232,19 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     req.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.once("error", reject);
   });
+}
+
+/** `Authorization: Bearer KEY`; on the Anthropic routes also `x-api-key: KEY`, as Anthropic clients send it. */
+function keyMatches(req: IncomingMessage, key: string, anthropic: boolean): boolean {
+  const header = req.headers["x-api-key"];
+  if (anthropic && typeof header === "string" && constantTimeEqual(header, key)) return true;
+  return bearerMatches(req.headers.authorization, key);
+}
+
+function constantTimeEqual(given: string, wanted: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(wanted);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** `Authorization: Bearer KEY`, the scheme in any case (RFC 9110 11.1); the key compared in constant time. */

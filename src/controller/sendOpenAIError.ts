@@ -1,10 +1,18 @@
 import type { ServerResponse } from "node:http";
+import { anthropicErrorEnvelope } from "../protocol/anthropicErrorEnvelope.js";
 import { openAIErrorEnvelope, type OpenAIErrorFields } from "../protocol/openAIErrorEnvelope.js";
 
 export type SendOpenAIErrorOptions = OpenAIErrorFields & {
   /** Extra response headers, e.g. `retry-after`. */
   headers?: Readonly<Record<string, string>>;
 };
+
+const anthropicResponses = new WeakSet<ServerResponse>();
+
+/** Errors on this response take Anthropic's shape (the `/v1/messages` routes); same status, message and origin marker. */
+export function useAnthropicErrors(res: ServerResponse): void {
+  anthropicResponses.add(res);
+}
 
 /**
  * The one renderer of controller errors: OpenAI's envelope `{"error":{"message","type","param","code"}}`, marked with
@@ -16,7 +24,9 @@ export function sendOpenAIError(res: ServerResponse, status: number, message: st
     return;
   }
   const { headers, ...fields } = options;
-  const body = JSON.stringify(openAIErrorEnvelope(status, message, fields));
+  const body = JSON.stringify(
+    anthropicResponses.has(res) ? anthropicErrorEnvelope(status, message) : openAIErrorEnvelope(status, message, fields),
+  );
   res.writeHead(status, {
     ...headers,
     "content-type": "application/json",

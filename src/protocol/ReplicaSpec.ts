@@ -57,6 +57,8 @@ export interface ReplicaSpec {
   readonly reasoningTags?: { readonly start: string; readonly end: string } | undefined;
   /** Which message/delta fields carry the reasoning. */
   readonly reasoningField: ReasoningFieldChoice;
+  /** `engine_kwargs.thinking_token_budget`: reasoning tokens allowed when a request sets none; absent = no budget. */
+  readonly thinkingTokenBudget?: number | undefined;
   /** `default_chat_template_kwargs`: merged under each request's `chat_template_kwargs`. */
   readonly defaultChatTemplateKwargs: Readonly<Record<string, unknown>>;
   /** `engine_kwargs.enable_auto_tool_choice`: `tool_choice: "auto"` is allowed (vLLM's --enable-auto-tool-choice). */
@@ -137,6 +139,7 @@ const FIELD_CHECKS: Readonly<Record<Exclude<keyof ReplicaSpec, "specVersion">, (
     typeof value === "object" && value !== null && isString((value as Record<string, unknown>)["start"]) &&
     isString((value as Record<string, unknown>)["end"]),
   reasoningField: (value) => value === "both" || value === "reasoning" || value === "reasoning_content",
+  thinkingTokenBudget: isCount,
   defaultChatTemplateKwargs: (value) => typeof value === "object" && value !== null && !Array.isArray(value),
   enableAutoToolChoice: isBoolean,
   toolCallParser: isString,
@@ -146,5 +149,6 @@ const FIELD_CHECKS: Readonly<Record<Exclude<keyof ReplicaSpec, "specVersion">, (
 };
 
 const OPTIONAL_FIELDS: ReadonlySet<string> = new Set([
-  "contextSize", "batchSize", "chatTemplate", "reasoningParser", "reasoningTags", "toolCallParser", "defaultSeed",
+  "contextSize", "batchSize", "chatTemplate", "reasoningParser", "reasoningTags", "thinkingTokenBudget", "toolCallParser",
+  "defaultSeed",
 ]);

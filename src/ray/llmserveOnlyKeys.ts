@@ -18,7 +18,7 @@ export const LLMSERVE_ONLY_KEYS = {
    * `engine_kwargs`: which response field carries the reasoning (vLLM would reject the unknown argument).
    * `default_chat_template_kwargs` is NOT here: vLLM's FrontendArgs takes it, and Ray passes it on.
    */
-  engineKwargs: ["reasoning_field"] as readonly string[],
+  engineKwargs: ["reasoning_field", "thinking_token_budget"] as readonly string[],
 } as const;
 
 /** Why a dropped key matters on the cluster, when it does (keyed by the key name). */
@@ -29,6 +29,9 @@ export const DROPPED_KEY_NOTES: Readonly<Record<string, string>> = {
   reasoning_field:
     "engine_kwargs.reasoning_field is llmserve's own and is dropped: on Ray, vLLM decides the name of the reasoning " +
     "field (reasoning_content or reasoning, depending on its version).",
+  thinking_token_budget:
+    "engine_kwargs.thinking_token_budget is llmserve's own and is dropped: on Ray, requests must send " +
+    "thinking_token_budget themselves (vLLM's per-request field).",
 };
 
 /** The import path of Ray Serve LLM's OpenAI app builder, the only one llmserve supports. */

@@ -16,6 +16,21 @@ export interface ReasoningStream {
   push(delta: string): ReasoningSplit;
   /** The generation is over: flush anything held back. */
   end(): ReasoningSplit;
+  /**
+   * Where the pushed text went, for counting reasoning tokens and enforcing thinking budgets. Every built-in
+   * parser has it; a stream without it is counted from the text each push returns (less exact with held text).
+   */
+  progress?(): ReasoningProgress;
+}
+
+/** What a stream has decided so far, in offsets of all the text pushed into it. */
+export interface ReasoningProgress {
+  /** Characters whose channel is decided; the rest is held back (a possible tag). */
+  readonly resolved: number;
+  /** `[start, end)` ranges that went to the reasoning, in order, since the previous `progress()` call. */
+  readonly reasoningRanges: readonly (readonly [number, number])[];
+  /** Whether text pushed next starts out as reasoning (the stream is inside the thought). */
+  readonly inReasoning: boolean;
 }
 
 /** Splits generated text into reasoning and content, with vLLM's semantics for the parser it was created for. */

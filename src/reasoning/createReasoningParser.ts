@@ -1,5 +1,5 @@
 import { UnknownReasoningParserError } from "./errors/UnknownReasoningParserError.js";
-import type { ReasoningParser, ReasoningParserOptions } from "./ReasoningParser.js";
+import type { ReasoningParser, ReasoningParserOptions, ThinkTags } from "./ReasoningParser.js";
 import type { ReasoningParserDefinition } from "./ReasoningParserDefinition.js";
 import { reasoningParserRegistry } from "./reasoningParserRegistry.js";
 
@@ -20,4 +20,13 @@ export function reasoningParserDefinition(name: string): ReasoningParserDefiniti
  */
 export function createReasoningParser(name: string, options: ReasoningParserOptions = {}): ReasoningParser {
   return reasoningParserDefinition(name).create(options);
+}
+
+/**
+ * The text that closes a thought in parser `name`'s format (see `ReasoningParserDefinition.closeThought`); with
+ * configured `thinkTags` that the parser splits on instead of its own, their end string.
+ */
+export function closeThoughtText(name: string, thinkTags?: ThinkTags): string {
+  const definition = reasoningParserDefinition(name);
+  return thinkTags !== undefined && definition.configurableTags === true ? thinkTags.end : definition.closeThought;
 }

@@ -1,6 +1,6 @@
 import { findFirst } from "../text/findFirst.js";
 import { partialSuffixLength } from "../text/partialSuffixLength.js";
-import type { ReasoningSplit, ReasoningStream } from "./ReasoningParser.js";
+import type { ReasoningProgress, ReasoningSplit, ReasoningStream } from "./ReasoningParser.js";
 
 const START = "<|start|>";
 const CHANNEL = "<|channel|>";
@@ -79,8 +79,12 @@ interface HarmonyState {
   route: Route;
   /** Only the output's first header may turn out not to be one (a model or template that skipped it). */
   headerUnconfirmed: boolean;
-  /** Text received but not decided yet. */
+  /** Text received but not decided yet: always the end of all text pushed so far. */
   held: string;
+  /** Characters pushed so far. */
+  pushed: number;
+  /** `[start, end)` offsets of pushed text that went to the reasoning, since `progress` last took them. */
+  reasoningRanges: [number, number][];
   bodyHasText: boolean;
   channelHasText: { reasoning: boolean; content: boolean };
 }
@@ -94,8 +98,10 @@ function openBody(state: HarmonyState, route: Route): void {
   state.bodyHasText = false;
 }
 
-function emitBody(state: HarmonyState, out: Out, text: string, keepToolCalls: boolean): void {
+/** Emits the first `length` characters of the held text as the current message's body. */
+function emitBody(state: HarmonyState, out: Out, length: number, keepToolCalls: boolean): void {
   const { route } = state;
+  const text = state.held.slice(0, length);
   if (text === "" || route === "dropped") return;
   if (route === "toolCall") {
     if (keepToolCalls) out.content += text;
@@ -103,6 +109,10 @@ function emitBody(state: HarmonyState, out: Out, text: string, keepToolCalls: bo
   }
   if (!state.bodyHasText && state.channelHasText[route]) out[route] += "\n";
   out[route] += text;
+  if (route === "reasoning") {
+    const start = state.pushed - state.held.length;
+    state.reasoningRanges.push([start, start + length]);
+  }
   state.bodyHasText = true;
   state.channelHasText[route] = true;
 }
@@ -144,12 +154,12 @@ function readBody(state: HarmonyState, out: Out, final: boolean, keepToolCalls: 
   const found = findFirst(state.held, BODY_ENDS);
   if (found === undefined) {
     const keep = final ? 0 : partialSuffixLength(state.held, BODY_ENDS);
-    emitBody(state, out, state.held.slice(0, state.held.length - keep), keepToolCalls);
+    emitBody(state, out, state.held.length - keep, keepToolCalls);
     state.held = state.held.slice(state.held.length - keep);
     if (final) closeBody(state, out, keepToolCalls);
     return "wait";
   }
-  emitBody(state, out, state.held.slice(0, found.index), keepToolCalls);
+  emitBody(state, out, found.index, keepToolCalls);
   closeBody(state, out, keepToolCalls);
   // `<|channel|>` starts the next header itself; `<|start|>` is consumed by the header reader.
   state.held = state.held.slice(found.needle === CHANNEL ? found.index : found.index + found.needle.length);
@@ -183,6 +193,8 @@ export function startHarmonyStream(options: HarmonyStreamOptions): ReasoningStre
     route: options.initial === "reasoning" ? "reasoning" : "content",
     headerUnconfirmed: options.initial === "header",
     held: "",
+    pushed: 0,
+    reasoningRanges: [],
     bodyHasText: false,
     channelHasText: { reasoning: false, content: false },
   };
@@ -200,10 +212,20 @@ export function startHarmonyStream(options: HarmonyStreamOptions): ReasoningStre
   return {
     push(delta) {
       state.held += delta;
+      state.pushed += delta.length;
       return run(false);
     },
     end() {
       return run(true);
+    },
+    progress(): ReasoningProgress {
+      const reasoningRanges = state.reasoningRanges;
+      state.reasoningRanges = [];
+      return {
+        resolved: state.pushed - state.held.length,
+        reasoningRanges,
+        inReasoning: state.mode === "body" && state.route === "reasoning",
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Marker } from "./markers.js";
-import type { ReasoningSplit, ReasoningStream } from "./ReasoningParser.js";
+import type { ReasoningProgress, ReasoningSplit, ReasoningStream } from "./ReasoningParser.js";
 
 /** Where the text of a phase goes. */
 export type Channel = "reasoning" | "content";
@@ -31,6 +31,7 @@ export interface MachineSpec {
 
 /** The stream plus what the non-streamed rules need to know once the text is over. */
 export interface MachineStream extends ReasoningStream {
+  progress(): ReasoningProgress;
   /** The phase the machine is in now. */
   phase(): string;
   /** Whether any reasoning-channel phase was entered (including the initial one). */
@@ -55,14 +56,17 @@ export function startMachine(spec: MachineSpec): MachineStream {
   /** Characters consumed before `held` starts, and where the current phase began (both absolute). */
   let consumed = 0;
   let phaseStart = 0;
+  let reasoningRanges: [number, number][] = [];
 
   const run = (final: boolean): ReasoningSplit => {
     const out = { reasoning: "", content: "" };
     const text = held;
     let segmentStart = 0;
     let index = 0;
-    const emit = (channel: Channel, piece: string): void => {
-      out[channel] += piece;
+    const emit = (channel: Channel, from: number, to: number): void => {
+      if (to <= from) return;
+      out[channel] += text.slice(from, to);
+      if (channel === "reasoning") reasoningRanges.push([consumed + from, consumed + to]);
     };
     scan: while (index < text.length) {
       const phase = phaseOf(spec, current);
@@ -70,14 +74,14 @@ export function startMachine(spec: MachineSpec): MachineStream {
         if (transition.atPhaseStart && consumed + index !== phaseStart) continue;
         const result = transition.marker(text, index, final);
         if (result === undefined || result === 0) continue;
-        emit(phase.channel, text.slice(segmentStart, index));
+        emit(phase.channel, segmentStart, index);
         if (result === "partial") {
           held = text.slice(index);
           consumed += index;
           return toSplit(out.reasoning, out.content);
         }
         const next = phaseOf(spec, transition.next);
-        if (transition.keep) emit(next.channel, text.slice(index, index + result));
+        if (transition.keep) emit(next.channel, index, index + result);
         current = transition.next;
         if (next.channel === "reasoning") enteredReasoning = true;
         index += result;
@@ -87,7 +91,7 @@ export function startMachine(spec: MachineSpec): MachineStream {
       }
       index++;
     }
-    emit(phaseOf(spec, current).channel, text.slice(segmentStart));
+    emit(phaseOf(spec, current).channel, segmentStart, text.length);
     held = "";
     consumed += text.length;
     return toSplit(out.reasoning, out.content);
@@ -100,6 +104,11 @@ export function startMachine(spec: MachineSpec): MachineStream {
     },
     end() {
       return run(true);
+    },
+    progress() {
+      const ranges = reasoningRanges;
+      reasoningRanges = [];
+      return { resolved: consumed, reasoningRanges: ranges, inReasoning: phaseOf(spec, current).channel === "reasoning" };
     },
     phase: () => current,
     enteredReasoning: () => enteredReasoning,

@@ -40,10 +40,17 @@ export function parserFromMachine(spec: MachineSpec, rules: ExtractRules): Reaso
 /** Everything is content: thinking is off, or the prompt already closed the thinking block. */
 export const identityParser: ReasoningParser = {
   extract: (output): ReasoningSplit => ({ reasoning: null, content: output || null }),
-  stream: () => ({
-    push: (delta): ReasoningSplit => ({ reasoning: null, content: delta || null }),
-    end: (): ReasoningSplit => ({ reasoning: null, content: null }),
-  }),
+  stream: () => {
+    let resolved = 0;
+    return {
+      push: (delta): ReasoningSplit => {
+        resolved += delta.length;
+        return { reasoning: null, content: delta || null };
+      },
+      end: (): ReasoningSplit => ({ reasoning: null, content: null }),
+      progress: () => ({ resolved, reasoningRanges: [], inReasoning: false }),
+    };
+  },
 };
 
 /**

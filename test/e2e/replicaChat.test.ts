@@ -8,6 +8,7 @@ import {
   SCRIPTED_THINK_OFF_COMPLETION_TOKENS,
   SCRIPTED_THINK_ON_COMPLETION_TOKENS,
   SCRIPTED_THINK_ON_TEXT,
+  SCRIPTED_THINK_ON_TOKENS,
 } from "../models/scriptedReasoningScript.js";
 import { countScriptedTokens } from "../models/countScriptedTokens.js";
 import { createTempHome } from "../helpers/cli.js";
@@ -79,6 +80,7 @@ describe("llmserve replica (scripted reasoning model, reasoning_parser qwen3)", 
       prompt_tokens: expectedPrompt,
       completion_tokens: SCRIPTED_THINK_ON_COMPLETION_TOKENS,
       total_tokens: expectedPrompt + SCRIPTED_THINK_ON_COMPLETION_TOKENS,
+      completion_tokens_details: { reasoning_tokens: SCRIPTED_THINK_ON_TOKENS.indexOf("</think>") - 1 },
     });
   });
 

@@ -6,6 +6,7 @@ import { ensureScriptedHarmonyModel } from "../models/ensureScriptedHarmonyModel
 import {
   HARMONY_ANSWER,
   HARMONY_REASONING,
+  HARMONY_REASONING_TOKENS,
   HARMONY_TEXT,
   HARMONY_TOKENS,
   HARMONY_TOOL_NAME,
@@ -22,6 +23,7 @@ const TOOLS: OpenAI.Chat.Completions.ChatCompletionTool[] = [
 ];
 const MESSAGES: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: "user", content: "Hi there" }];
 type WithReasoning = { reasoning_content?: string | null; reasoning?: string | null };
+type ChatUsage = { completion_tokens_details?: { reasoning_tokens: number } };
 
 describe("llmserve replica (scripted harmony model, reasoning_parser openai_gptoss)", () => {
   const home = createTempHome();
@@ -83,6 +85,33 @@ describe("llmserve replica (scripted harmony model, reasoning_parser openai_gpto
       finish = choice.finish_reason ?? finish;
     }
     expect({ reasoning, content, finish }).toEqual({ reasoning: message.reasoning_content, content: message.content, finish: "stop" });
+  });
+
+  it("should end the analysis channel after exactly the thinking budget and answer in the final channel, streamed or not", async () => {
+    const budget = 3;
+    const body = { model: MODEL, messages: MESSAGES, thinking_token_budget: budget };
+    const response = await client.chat.completions.create(body as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming);
+    const message = response.choices[0]!.message as typeof response.choices[0]["message"] & WithReasoning;
+    const thought = HARMONY_REASONING_TOKENS.slice(0, budget).join("");
+    expect({ reasoning: message.reasoning_content, content: message.content }).toEqual({ reasoning: thought, content: HARMONY_ANSWER });
+    expect((response.usage as ChatUsage).completion_tokens_details?.reasoning_tokens).toBe(budget);
+
+    const stream = await client.chat.completions.create({
+      ...body, stream: true, stream_options: { include_usage: true },
+    } as OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming);
+    let reasoning = "";
+    let content = "";
+    let reasoningTokens = -1;
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as (typeof chunk.choices[0]["delta"] & WithReasoning) | undefined;
+      reasoning += delta?.reasoning_content ?? "";
+      content += delta?.content ?? "";
+      if (chunk.usage) reasoningTokens = (chunk.usage as ChatUsage).completion_tokens_details?.reasoning_tokens ?? -1;
+    }
+    expect({ reasoning, content, reasoningTokens }).toEqual({ reasoning: thought, content: HARMONY_ANSWER, reasoningTokens: budget });
+
+    const unbudgeted = await client.chat.completions.create({ model: MODEL, messages: MESSAGES });
+    expect((unbudgeted.usage as ChatUsage).completion_tokens_details?.reasoning_tokens).toBe(HARMONY_REASONING_TOKENS.length);
   });
 
   it("should return a commentary-channel call as tool_calls, never as reasoning or content, streamed or not", async () => {

@@ -8,6 +8,7 @@ import { ensureScriptedToolCallModel } from "../models/ensureScriptedToolCallMod
 import {
   SCRIPTED_TOOL_ARGUMENTS_JSON,
   SCRIPTED_TOOL_CALL_REASONING,
+  SCRIPTED_TOOL_CALL_TOKENS,
   SCRIPTED_TOOL_NAME,
   SCRIPTED_TOOL_RESULT_ANSWER,
   SCRIPTED_TOOL_RESULT_REASONING,
@@ -178,6 +179,30 @@ describe("llmserve replica: tools and structured output (issue 7)", () => {
     const message = response.choices[0]!.message;
     expect((message as WithReasoning).reasoning).toBe(`\n${SCRIPTED_TOOL_CALL_REASONING}\n`);
     expect(new Ajv2020().compile(schema)(JSON.parse(message.content!))).toBe(true);
+  });
+
+  it("should start the grammar and the tool-call parser after a thought closed by the thinking budget", async () => {
+    const budget = 3;
+    const thought = `${SCRIPTED_TOOL_CALL_TOKENS.slice(1, budget).join("")}\n`;
+    const schema = { type: "object", properties: { city: { type: "string", maxLength: 10 } }, required: ["city"], additionalProperties: false };
+    const json = await toolClient.chat.completions.create({
+      model: "scripted-tools",
+      messages: QUESTION,
+      response_format: { type: "json_schema", json_schema: { name: "City", schema } },
+      thinking_token_budget: budget,
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect((json.choices[0]!.message as WithReasoning).reasoning).toBe(thought);
+    expect(new Ajv2020().compile(schema)(JSON.parse(json.choices[0]!.message.content!))).toBe(true);
+    const called = await toolClient.chat.completions.create({
+      model: "scripted-tools",
+      messages: QUESTION,
+      tools: TOOLS,
+      thinking_token_budget: budget,
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect((called.choices[0]!.message as WithReasoning).reasoning).toBe(thought);
+    expect(called.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(called.choices[0]!.message.tool_calls?.[0]).toMatchObject({ function: { name: SCRIPTED_TOOL_NAME } });
+    expect((called.usage as { completion_tokens_details?: { reasoning_tokens: number } }).completion_tokens_details?.reasoning_tokens).toBe(budget);
   });
 
   it("should answer tool_choice auto without enable_auto_tool_choice, and bad schemas or regexes, with 400s", async () => {

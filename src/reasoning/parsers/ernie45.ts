@@ -33,4 +33,5 @@ export const ernie45: ReasoningParserDefinition = {
   ),
   promptTags: { start: ["<think>"], end: ["</think>"] },
   configurableTags: true,
+  closeThought: "\n</think>\n\n",
 };

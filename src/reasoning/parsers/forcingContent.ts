@@ -38,6 +38,7 @@ export function forcingContent(parser: ReasoningParser, endTag: string): Reasoni
           if (sentContent || hasTextAfterEnd(text, endTag) || reasoning === "") return last;
           return { reasoning: last.reasoning, content: reasoning };
         },
+        ...(inner.progress !== undefined ? { progress: inner.progress.bind(inner) } : {}),
       };
     },
   };

@@ -53,4 +53,5 @@ export const granite: ReasoningParserDefinition = {
     };
     return result;
   },
+  closeThought: "\nHere is my response:\n",
 };

@@ -37,4 +37,5 @@ export const graniteThinking: ReasoningParserDefinition = {
   },
   promptTags: { start: [START], end: [END] },
   configurableTags: true,
+  closeThought: `\n${END}\n`,
 };

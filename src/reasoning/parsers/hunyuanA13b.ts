@@ -32,4 +32,5 @@ export const hunyuanA13b: ReasoningParserDefinition = {
     { emptyReasoning: null, unclosed: "content" },
   ),
   promptTags: { start: ["<think>"], end: ["<answer>"] },
+  closeThought: ANSWER_START,
 };

@@ -38,4 +38,5 @@ export const mistral: ReasoningParserDefinition = {
     return parser;
   },
   promptTags: { start: [START], end: [END] },
+  closeThought: END,
 };

@@ -16,4 +16,5 @@ export const nemotronV3: ReasoningParserDefinition = {
   },
   promptTags: { start: ["<think>"], end: ["</think>"] },
   configurableTags: true,
+  closeThought: deepseekR1.closeThought,
 };

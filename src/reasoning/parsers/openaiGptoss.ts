@@ -28,4 +28,6 @@ export const openaiGptoss: ReasoningParserDefinition = {
     };
   },
   promptTags: { start: ["<|channel|>analysis<|message|>"], end: ["<|channel|>final<|message|>"] },
+  /** The analysis message ends and the final one opens, as gpt-oss writes it (`<|end|>` ends only the message). */
+  closeThought: "<|end|><|start|>assistant<|channel|>final<|message|>",
 };

@@ -69,4 +69,6 @@ export const step3p5: ReasoningParserDefinition = {
   },
   promptTags: { start: [START], end: [END] },
   configurableTags: true,
+  /** `</think>` with the newlines around it that Step-3.5 writes and the split trims. */
+  closeThought: `\n${END}\n`,
 };

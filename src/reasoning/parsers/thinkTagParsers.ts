@@ -59,8 +59,13 @@ export function createFromThinkTags(spec: ThinkTagSpec, rules: ExtractRules): (o
 
 const THINK = { start: "<think>", end: "</think>" } as const;
 const THINK_PROMPT_TAGS = { start: [THINK.start], end: [THINK.end] };
-/** What every parser built on `thinkTagMachine` shares: `<think>`-style prompt tags that `thinkTags` may replace. */
-const THINK_TAG_DEFINITION = { promptTags: THINK_PROMPT_TAGS, configurableTags: true } as const;
+/** How DeepSeek-R1 and Qwen3 templates write the end of a thought before the answer. */
+const CLOSE_THINK = "\n</think>\n\n";
+/**
+ * What every parser built on `thinkTagMachine` shares: `<think>`-style prompt tags that `thinkTags` may replace,
+ * and the thought closed as the templates write it.
+ */
+const THINK_TAG_DEFINITION = { promptTags: THINK_PROMPT_TAGS, configurableTags: true, closeThought: CLOSE_THINK } as const;
 /** vLLM's deepseek_r1 non-streamed conventions: reasoning is never null once thinking began; truncated = reasoning. */
 const R1_RULES: ExtractRules = { emptyReasoning: "", unclosed: "reasoning" };
 const R1_SPEC: ThinkTagSpec = { ...THINK, opening: "reasoning", looseStart: true };
@@ -124,6 +129,7 @@ export const seedOss: ReasoningParserDefinition = {
   create: createFromThinkTags({ start: "<seed:think>", end: "</seed:think>", opening: "reasoning", looseStart: true }, R1_RULES),
   promptTags: { start: ["<seed:think>"], end: ["</seed:think>"] },
   configurableTags: true,
+  closeThought: "</seed:think>",
 };
 
 /** step3: only `</think>` exists; everything before the first one is reasoning (even with no tag at all). */

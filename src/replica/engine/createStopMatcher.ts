@@ -2,6 +2,8 @@
 export interface StopMatch {
   readonly text: string;
   readonly stopped: boolean;
+  /** The stop string that ended the text, when `stopped`. */
+  readonly stop?: string;
 }
 
 export interface StopMatcher {
@@ -23,14 +25,18 @@ export function createStopMatcher(stops: readonly string[]): StopMatcher {
       if (active.length === 0) return { text: delta, stopped: false };
       pending += delta;
       let cut = -1;
+      let matched = "";
       for (const stop of active) {
         const index = pending.indexOf(stop);
-        if (index >= 0 && (cut < 0 || index < cut)) cut = index;
+        if (index >= 0 && (cut < 0 || index < cut)) {
+          cut = index;
+          matched = stop;
+        }
       }
       if (cut >= 0) {
         const text = pending.slice(0, cut);
         pending = "";
-        return { text, stopped: true };
+        return { text, stopped: true, stop: matched };
       }
       const hold = longestSuffixThatStartsAStop(pending, active);
       const text = pending.slice(0, pending.length - hold);

@@ -4,6 +4,7 @@ import type { ConstrainedSampling } from "../structured/createConstrainedSamplin
 import type { Engine } from "./Engine.js";
 import type { GenerationParams } from "./GenerationParams.js";
 import { generateText, type GenerateTextResult } from "./generateText.js";
+import type { GenerationReasoning } from "./GenerationReasoning.js";
 
 export interface RunGenerationResult extends GenerateTextResult {
   readonly promptTokens: number;
@@ -17,6 +18,8 @@ export interface RunGenerationOptions {
   onText?: (delta: string) => void | Promise<void>;
   /** A grammar applied to the content only (structured output, forced tool calls). */
   constrained?: ConstrainedSampling;
+  /** Reasoning token counting and the thinking budget (see `createGenerationReasoning`). */
+  reasoning?: GenerationReasoning | undefined;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function runGeneration(
       grammarEvaluationState: options.constrained?.grammarEvaluationState,
       bannedAfter: options.constrained?.bannedAfter,
       onPiece: options.constrained?.onText,
+      reasoning: options.reasoning,
     });
     return { ...result, promptTokens: promptLength };
   } finally {

@@ -4,20 +4,26 @@ import type { ReplicaRuntime } from "../ReplicaRuntime.js";
 import { OpenAIHttpError } from "./OpenAIHttpError.js";
 import { toOpenAIHttpError } from "./toOpenAIHttpError.js";
 import type { RouteContext } from "./RouteContext.js";
+import { anthropicErrorEnvelope, isAnthropicPath } from "../../protocol/anthropicErrorEnvelope.js";
 import { chatCompletions } from "./routes/chatCompletions.js";
+import { countTokens, messages } from "./routes/messages.js";
+import { responses } from "./routes/responses.js";
 import { completions } from "./routes/completions.js";
 import { embeddings } from "./routes/embeddings.js";
 import { health } from "./routes/health.js";
 import { listModels, retrieveModel } from "./routes/models.js";
 import { detokenize, tokenize } from "./routes/tokenize.js";
 import { replicaTokenCheck } from "./replicaTokenCheck.js";
-import { sendError } from "./sendJson.js";
+import { sendError, sendJson } from "./sendJson.js";
 
 type Handler = (ctx: RouteContext) => Promise<void>;
 
 const POST_ROUTES: Readonly<Record<string, Handler>> = {
   "/v1/chat/completions": chatCompletions,
   "/v1/completions": completions,
+  "/v1/responses": responses,
+  "/v1/messages": messages,
+  "/v1/messages/count_tokens": countTokens,
   "/v1/embeddings": embeddings,
   "/tokenize": tokenize,
   "/detokenize": detokenize,
@@ -76,7 +82,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, runtime: Replic
       if (!res.writableEnded) res.destroy();
       return;
     }
-    sendError(res, toHttpError(error, log));
+    const httpError = toHttpError(error, log);
+    if (isAnthropicPath(url.pathname.replace(/\/+$/, "")) && !res.headersSent) {
+      const { status, message, headers } =
+        httpError instanceof OpenAIHttpError ? httpError : { status: 500, message: `internal error: ${String((httpError as Error).message ?? httpError)}`, headers: {} };
+      sendJson(res, status, anthropicErrorEnvelope(status, message), { ...headers });
+      return;
+    }
+    sendError(res, httpError);
   }
 }
 

@@ -2,8 +2,11 @@ import type { ServerResponse } from "node:http";
 import { sendHeadWithFirstChunk } from "../../sendHeadWithFirstChunk.js";
 
 export interface SseWriter {
-  /** Sends one `data: {json}` event. Returns false once the client is gone. */
-  send(data: unknown): boolean;
+  /**
+   * Sends one `data: {json}` event, preceded by `event: NAME` when `event` is given (the Responses and Anthropic
+   * streams name every event). Returns false once the client is gone.
+   */
+  send(data: unknown, event?: string): boolean;
   /**
    * Resolves once the client has taken what was written (at once when nothing is buffered), or is gone:
    * generation waits on it so a slow reader is not buffered without bound.
@@ -11,6 +14,8 @@ export interface SseWriter {
   drained(): Promise<void>;
   /** Sends `data: [DONE]` and ends the response. */
   done(): void;
+  /** Ends the response without `[DONE]` (streams whose last event says they are over). */
+  end(): void;
 }
 
 /** Server-sent events the way OpenAI streams: `data: <json>\n\n` per chunk, then `data: [DONE]`. */
@@ -23,9 +28,9 @@ export function createSseWriter(res: ServerResponse): SseWriter {
   });
   sendHeadWithFirstChunk(res);
   return {
-    send(data) {
+    send(data, event) {
       if (res.destroyed || res.writableEnded) return false;
-      res.write(`data: ${JSON.stringify(data)}\n\n`);
+      res.write(`${event === undefined ? "" : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`);
       return true;
     },
     drained() {
@@ -43,6 +48,10 @@ export function createSseWriter(res: ServerResponse): SseWriter {
     done() {
       if (res.destroyed || res.writableEnded) return;
       res.end("data: [DONE]\n\n");
+    },
+    end() {
+      if (res.destroyed || res.writableEnded) return;
+      res.end();
     },
   };
 }

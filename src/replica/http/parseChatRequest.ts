@@ -2,7 +2,7 @@ import type { ChatMessage, ChatToolCall } from "../prompt/ChatMessage.js";
 import { invalidField } from "./OpenAIHttpError.js";
 import type { GenerationParams } from "../engine/GenerationParams.js";
 import { parseGenerationParams, unsupportedAbove } from "./parseGenerationParams.js";
-import { describe, optionalBoolean, optionalObject, optionalString } from "./requestFields.js";
+import { describe, optionalBoolean, optionalNumber, optionalObject, optionalString } from "./requestFields.js";
 
 export interface ChatRequest extends GenerationParams {
   readonly messages: readonly ChatMessage[];
@@ -12,6 +12,8 @@ export interface ChatRequest extends GenerationParams {
   readonly includeReasoning: boolean;
   readonly reasoningEffort: string | undefined;
   readonly addGenerationPrompt: boolean;
+  /** `thinking_token_budget` (vLLM) or `max_thinking_tokens` (NIM): reasoning tokens allowed; undefined = default. */
+  readonly thinkingTokenBudget: number | undefined;
 }
 
 /** OpenAI's bound on `top_logprobs`. */
@@ -40,7 +42,17 @@ export function parseChatRequest(body: Record<string, unknown>): ChatRequest {
     includeReasoning: optionalBoolean(body, "include_reasoning") ?? true,
     reasoningEffort: optionalString(body, "reasoning_effort"),
     addGenerationPrompt: optionalBoolean(body, "add_generation_prompt") ?? true,
+    thinkingTokenBudget: thinkingTokenBudget(body),
   };
+}
+
+function thinkingTokenBudget(body: Record<string, unknown>): number | undefined {
+  const budget = optionalNumber(body, "thinking_token_budget", { integer: true, min: 0 });
+  const alias = optionalNumber(body, "max_thinking_tokens", { integer: true, min: 0 });
+  if (budget !== undefined && alias !== undefined && budget !== alias) {
+    throw invalidField("max_thinking_tokens", `'thinking_token_budget' (${budget}) and 'max_thinking_tokens' (${alias}) disagree; send one of them`);
+  }
+  return budget ?? alias;
 }
 
 function parseMessage(value: unknown, path: string): ChatMessage {

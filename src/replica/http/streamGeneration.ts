@@ -20,6 +20,8 @@ export async function streamGeneration(
   options: Omit<RunGenerationOptions, "onStart" | "onText"> & {
     onStart?: (sse: SseWriter) => void;
     onText: (text: string, sse: SseWriter) => void;
+    /** Ends the stream after a failure; defaults to an OpenAI error event then `[DONE]`. */
+    onFailure?: (error: OpenAIHttpError, sse: SseWriter) => void;
   },
 ): Promise<{ result: RunGenerationResult; sse: SseWriter } | undefined> {
   let sse: SseWriter | undefined;
@@ -39,8 +41,12 @@ export async function streamGeneration(
     });
   } catch (error) {
     if (sse === undefined) throw error;
-    sse.send(new OpenAIHttpError(500, error instanceof Error ? error.message : String(error)).toJSON());
-    sse.done();
+    const failure = new OpenAIHttpError(500, error instanceof Error ? error.message : String(error));
+    if (options.onFailure !== undefined) options.onFailure(failure, sse);
+    else {
+      sse.send(failure.toJSON());
+      sse.done();
+    }
     return undefined;
   }
   const writer = sse as SseWriter | undefined;

@@ -44,6 +44,7 @@ const HONOURED: Readonly<Record<string, readonly [file: string, token: string]>>
   "applications[].args.llm_configs[].engine_kwargs.runner": ["src/config/replicaSpecFor.ts", "runner"],
   "applications[].args.llm_configs[].engine_kwargs.convert": ["src/config/replicaSpecFor.ts", "convert"],
   "applications[].args.llm_configs[].engine_kwargs.reasoning_field": ["src/config/replicaSpecFor.ts", "reasoning_field"],
+  "applications[].args.llm_configs[].engine_kwargs.thinking_token_budget": ["src/config/replicaSpecFor.ts", "thinking_token_budget"],
   "applications[].args.llm_configs[].accelerator_type": ["src/config/resolveConfig.ts", "raw.accelerator_type"],
   "applications[].args.llm_configs[].deployment_config": ["src/config/resolveConfig.ts", "raw.deployment_config"],
   "applications[].args.llm_configs[].deployment_config.name": ["src/config/resolveConfig.ts", "deploymentConfig.name"],

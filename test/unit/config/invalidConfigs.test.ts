@@ -101,6 +101,22 @@ const INVALID: Record<string, Expected[]> = {
       message: "enable_auto_tool_choice needs a tool_call_parser (for example hermes for Qwen models)",
     },
   ],
+  "thinking-budget-without-parser.yaml": [
+    {
+      at: "8:36",
+      severity: "error",
+      path: "applications[0].args.llm_configs[0].engine_kwargs.thinking_token_budget",
+      message: "thinking_token_budget needs a reasoning_parser or reasoning_config (the parser knows where the thought ends and how to close it)",
+    },
+  ],
+  "thinking-budget-negative.yaml": [
+    {
+      at: "9:36",
+      severity: "error",
+      path: "applications[0].args.llm_configs[0].engine_kwargs.thinking_token_budget",
+      message: "thinking_token_budget must be >= 0 (got -1)",
+    },
+  ],
   "autoscaling-unknown-key-typo.yaml": [
     {
       at: "10:15",

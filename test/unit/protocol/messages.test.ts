@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAdminApplyRequest, parseAdminApplyResponse } from "../../../src/protocol/adminApi.js";
 import { formatControllerState, parseControllerState, type ControllerState } from "../../../src/protocol/ControllerState.js";
 import { formatControllerStartupEvent, parseControllerStartupEvent } from "../../../src/protocol/ControllerStartupEvent.js";
 import { formatReplicaEvent, parseReplicaEvent, type ReplicaEvent } from "../../../src/protocol/ReplicaEvent.js";
+import { readReplicaSpecFile, writeReplicaSpecFile } from "../../../src/protocol/ReplicaSpec.js";
+import { sampleReplicaSpec } from "../../helpers/sampleReplicaSpec.js";
 
 describe("replica events", () => {
   it("should read back every event it writes", () => {
@@ -75,5 +80,21 @@ describe("controller state", () => {
     expect(parseControllerState(text.slice(0, text.length / 2))).toBeUndefined();
     expect(parseControllerState(JSON.stringify({ ...state, version: 2 }))).toBeUndefined();
     expect(parseControllerState(JSON.stringify({ ...state, controller: { pid: "10" } }))).toBeUndefined();
+  });
+});
+
+describe("replica spec file", () => {
+  it("should read back a thinking budget and refuse one that is not a count, naming the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "llmserve-spec-"));
+    try {
+      const path = join(dir, "spec.json");
+      const spec = sampleReplicaSpec({ reasoningParser: "qwen3", thinkingTokenBudget: 0 });
+      writeReplicaSpecFile(path, spec);
+      expect(readReplicaSpecFile(path)).toEqual(spec);
+      writeFileSync(path, JSON.stringify({ ...spec, thinkingTokenBudget: -1 }));
+      expect(() => readReplicaSpecFile(path)).toThrow(`${path} is not a replica spec: thinkingTokenBudget is invalid (-1)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,7 +25,7 @@ describe("createStopMatcher", () => {
     const matcher = createStopMatcher(["</end>"]);
     expect(matcher.push("hello </e")).toEqual({ text: "hello ", stopped: false });
     expect(matcher.push("n")).toEqual({ text: "", stopped: false });
-    expect(matcher.push("d>tail")).toEqual({ text: "", stopped: true });
+    expect(matcher.push("d>tail")).toEqual({ text: "", stopped: true, stop: "</end>" });
   });
 
   it("should release held text once it can no longer start a stop string", () => {

@@ -36,6 +36,7 @@ applications:
             max_model_len: 1024
             reasoning_parser: qwen3
             reasoning_field: reasoning_content
+            thinking_token_budget: 64
             seed: 11
             default_chat_template_kwargs: { enable_thinking: false }
           runtime_env: { env_vars: { HF_TOKEN: hf_x, LLMSERVE_THREADS: "3" } }
@@ -50,6 +51,7 @@ applications:
       maxQueuedRequests: 3,
       reasoningParser: "qwen3",
       reasoningField: "reasoning_content",
+      thinkingTokenBudget: 64,
       defaultSeed: 11,
       defaultChatTemplateKwargs: { enable_thinking: false },
       hfToken: "hf_x",

@@ -47,7 +47,7 @@ export async function completions(ctx: RouteContext): Promise<void> {
       created,
       model,
       choices: [choice(result.text, result.finishReason)],
-      usage: usageOf(result),
+      usage: usageOf({ promptTokens: result.promptTokens, completionTokens: result.completionTokens }),
     });
     return;
   }
@@ -68,7 +68,7 @@ export async function completions(ctx: RouteContext): Promise<void> {
   if (streamed === undefined) return;
   const { result, sse: writer } = streamed;
   writer.send(chunk("", result.finishReason));
-  if (request.includeUsage) writer.send({ id, object: "text_completion", created, model, choices: [], usage: usageOf(result) });
+  if (request.includeUsage) writer.send({ id, object: "text_completion", created, model, choices: [], usage: usageOf({ promptTokens: result.promptTokens, completionTokens: result.completionTokens }) });
   writer.done();
 }
 
