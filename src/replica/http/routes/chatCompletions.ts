@@ -15,6 +15,7 @@ import type { RouteContext } from "../RouteContext.js";
 import { sendJson } from "../sendJson.js";
 import { streamGeneration } from "../streamGeneration.js";
 import { usageOf } from "../usageOf.js";
+import { timingsOf } from "../timingsOf.js";
 
 /** `POST /v1/chat/completions`: renders the model's chat template, generates, splits reasoning, answers or streams. */
 export async function chatCompletions(ctx: RouteContext): Promise<void> {
@@ -84,6 +85,7 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
         },
       ],
       usage: usageOf(result),
+      timings: timingsOf(result),
     });
     return;
   }
@@ -130,7 +132,7 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
     const check = validate(streamedContent);
     if (!check.ok) writer.send(new OpenAIHttpError(500, check.message, { code: "structured_output_invalid" }).toJSON());
   }
-  writer.send(chunk({}, calledTools ? "tool_calls" : result.finishReason));
+  writer.send({ ...chunk({}, calledTools ? "tool_calls" : result.finishReason), timings: timingsOf(result) });
   if (request.includeUsage) writer.send({ id, object: "chat.completion.chunk", created, model, choices: [], usage: usageOf(result) });
   writer.done();
 }
