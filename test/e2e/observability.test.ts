@@ -15,6 +15,7 @@ import {
   type ControllerSandbox,
   type TestModel,
 } from "../helpers/controllerHarness.js";
+import { REPO_ROOT } from "../helpers/cli.js";
 import { ensureLoopModel } from "../models/ensureLoopModel.js";
 
 const PROMTOOL = ["/usr/bin/promtool", "/usr/local/bin/promtool"].find((path) => existsSync(path));
@@ -94,6 +95,11 @@ describe("observability", () => {
     expect(sample(text, "vllm:inter_token_latency_seconds_count", labels)).toBe(usages.reduce((sum, u) => sum + u.completion - 1, 0));
     expect(sample(text, "vllm:num_requests_running", labels)).toBe(0);
     expect(sample(text, "llmserve:replicas", { application: "app", state: "RUNNING" })).toBe(1);
+
+    // The Grafana dashboard under docs/ reads only series this exposition has.
+    const dashboard = readFileSync(join(REPO_ROOT, "docs", "grafana-dashboard.json"), "utf8");
+    const read = new Set([...dashboard.matchAll(/((?:vllm|llmserve):[a-z_]+|ray_serve_[a-z_]+)/g)].map((m) => m[1]!.replace(/_bucket$/, "")));
+    expect([...read].filter((name) => !text.includes(`# TYPE ${name} `))).toEqual([]);
 
     if (PROMTOOL === undefined) {
       console.warn("promtool is not installed here: `promtool check metrics` skipped (CI installs the prometheus package)");
