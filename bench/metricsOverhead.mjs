@@ -3,7 +3,7 @@
 // without /metrics and the access log, e.g. the commit before them) and from this one with the access log on and
 // /metrics scraped every second. Interleaved repeats; prints tokens/s per run and the ratio of the medians.
 //   node bench/metricsOverhead.mjs --baseline /path/to/other/checkout [--streams 16] [--tokens 256] [--repeat 3]
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,8 +38,12 @@ async function measure(root, scrape) {
   try {
     await burst();
     if (scrape) scraper = setInterval(() => void fetch(`${base}/metrics`).then((r) => r.text()).catch(() => undefined), 1000);
+    const cpuBefore = cpuMs(started.status.controller.pid);
     const rates = [await burst(), await burst()];
-    return Math.max(...rates);
+    // The controller's CPU per 1000 tokens: where the metrics and the access log cost, and far less noisy than
+    // throughput on a shared machine.
+    const controllerCpuPer1k = (cpuMs(started.status.controller.pid) - cpuBefore) / ((2 * streams * tokens) / 1000);
+    return { rate: Math.max(...rates), controllerCpuPer1k };
   } finally {
     clearInterval(scraper);
     await stopInstanceTimed(root, home, started.pids);
@@ -47,12 +51,27 @@ async function measure(root, scrape) {
   }
 }
 
+/** utime + stime of a process in ms (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const baseline = [];
 const current = [];
 for (let i = 0; i < Number(values.repeat); i++) {
-  baseline.push(await measure(path.resolve(values.baseline), false));
-  current.push(await measure(here, true));
-  console.log(`repeat ${i + 1}: baseline ${baseline.at(-1).toFixed(1)} tok/s, metrics+access log ${current.at(-1).toFixed(1)} tok/s`);
+  // Alternating order, so a load change on the machine does not always hit the same side.
+  const order = i % 2 === 0 ? [false, true] : [true, false];
+  for (const observed of order) {
+    const run = await measure(observed ? here : path.resolve(values.baseline), observed);
+    (observed ? current : baseline).push(run);
+  }
+  console.log(`repeat ${i + 1}: baseline ${baseline.at(-1).rate.toFixed(1)} tok/s (controller ${baseline.at(-1).controllerCpuPer1k.toFixed(1)} CPU ms/1k tokens), ` +
+    `metrics+access log ${current.at(-1).rate.toFixed(1)} tok/s (${current.at(-1).controllerCpuPer1k.toFixed(1)})`);
 }
-console.log(`${streams} streams x ${tokens} tokens: median ${median(baseline).toFixed(1)} vs ${median(current).toFixed(1)} tok/s, ratio ${(median(current) / median(baseline)).toFixed(3)}`);
+const rate = (runs) => median(runs.map((run) => run.rate));
+const cpu = (runs) => median(runs.map((run) => run.controllerCpuPer1k));
+console.log(`${streams} streams x ${tokens} tokens: median ${rate(baseline).toFixed(1)} vs ${rate(current).toFixed(1)} tok/s, ratio ${(rate(current) / rate(baseline)).toFixed(3)}; ` +
+  `controller CPU ${cpu(baseline).toFixed(1)} vs ${cpu(current).toFixed(1)} ms per 1k tokens`);
