@@ -102,7 +102,7 @@ export function createControllerMetrics(source: ControllerMetricsSource): Contro
     name: "ray_serve_num_router_requests_total", help: "The number of requests routed to a deployment.", labelNames: serveLabels, registers,
   });
   const rejected = new Counter({
-    name: "llmserve:rejected_requests_total", help: "Requests the controller answered 503 itself (queue_full, queue_timeout, replica_unreachable, shutting_down).",
+    name: "llmserve:rejected_requests_total", help: "Requests the controller answered 503 itself (queue_full, queue_timeout, replica_unreachable).",
     labelNames: [...serveLabels, "code"], registers,
   });
   const autoscaling = new Counter({
