@@ -98,7 +98,7 @@ describe("observability", () => {
 
     // The Grafana dashboard under docs/ reads only series this exposition has.
     const dashboard = readFileSync(join(REPO_ROOT, "docs", "grafana-dashboard.json"), "utf8");
-    const read = new Set([...dashboard.matchAll(/((?:vllm|llmserve):[a-z_]+|ray_serve_[a-z_]+)/g)].map((m) => m[1]!.replace(/_bucket$/, "")));
+    const read = new Set([...dashboard.matchAll(/((?:vllm|llmserve):[a-z0-9_]+|ray_serve_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_bucket$/, "")));
     expect([...read].filter((name) => !text.includes(`# TYPE ${name} `))).toEqual([]);
 
     if (PROMTOOL === undefined) {
