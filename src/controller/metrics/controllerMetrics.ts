@@ -223,8 +223,10 @@ export function createControllerMetrics(source: ControllerMetricsSource): Contro
       if (record.ttftMs !== undefined) ttft.observe(labels, record.ttftMs / 1000);
       const gaps = facts.completionTokens - 1;
       if (facts.predictedMs !== undefined && gaps > 0) {
+        // One observation per gap, as vLLM counts; the labelled child is resolved once, not per token.
         const gap = facts.predictedMs / gaps / 1000;
-        for (let i = 0; i < gaps; i++) itl.observe(labels, gap);
+        const child = itl.labels(labels);
+        for (let i = 0; i < gaps; i++) child.observe(gap);
       }
     },
   };
