@@ -14,6 +14,13 @@ export interface ProxyRequest {
   dispatcher: Dispatcher;
   /** http_options.request_timeout_s; undefined = none. Streams are never cut once they started. */
   headersTimeoutMs: number | undefined;
+  /** Sees the answer as it passes (metrics, access log); called in the same tick, must not block. */
+  tap?: ResponseTap;
+}
+
+export interface ResponseTap {
+  head: (statusCode: number, headers: Record<string, string | string[] | undefined>) => void;
+  data: (chunk: Buffer) => void;
 }
 
 const HOP_BY_HOP = new Set([
@@ -61,6 +68,7 @@ export function proxyToReplica(proxy: ProxyRequest): Promise<void> {
       },
       onResponseStart(_controller, statusCode, headers) {
         answered = true;
+        proxy.tap?.head(statusCode, headers);
         res.writeHead(statusCode, responseHeaders(headers));
         // A body of known length follows at once and leaves in the same write as the head. So does a stream's first
         // chunk when the replica sent them together; a head that came alone (the replica already waited for its
@@ -69,6 +77,7 @@ export function proxyToReplica(proxy: ProxyRequest): Promise<void> {
       },
       onResponseData(dispatchController, chunk) {
         if (res.destroyed) return;
+        proxy.tap?.data(chunk);
         if (!res.write(chunk)) {
           dispatchController.pause();
           res.once("drain", () => dispatchController.resume());
