@@ -7,6 +7,8 @@ import { NoReplicaAvailableError } from "./errors/NoReplicaAvailableError.js";
 import { ReplicaUnreachableError } from "./errors/ReplicaUnreachableError.js";
 import { isAnthropicPath } from "../protocol/anthropicErrorEnvelope.js";
 import { sendOpenAIError, useAnthropicErrors } from "./sendOpenAIError.js";
+import { RequestObservation } from "./metrics/RequestObservation.js";
+import type { RequestRecord } from "./metrics/RequestRecord.js";
 import { proxyToReplica } from "./proxy.js";
 import { matchRoute, resolveModel, type RouteApp, type RouteScope } from "./router.js";
 import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES, modelNotFoundMessage } from "../protocol/httpContract.js";
@@ -29,6 +31,10 @@ export interface ApiServerOptions {
   /** When set, every request but /health must send `Authorization: Bearer <apiKey>` (or `x-api-key` on /v1/messages). */
   apiKey: string | undefined;
   log: (message: string) => void;
+  /** Every finished request (metrics, access log); the deployment it went to, when it reached one. */
+  finished: (record: RequestRecord, deployment: Deployment | undefined) => void;
+  /** `GET /metrics`: the Prometheus exposition. */
+  metrics: () => Promise<{ contentType: string; text: string }>;
 }
 
 export interface ApiServer {
@@ -40,6 +46,13 @@ export interface ApiServer {
 
 /** A full queue or no reachable replica is over in about this long: clients may retry then (RFC 9110 10.2.3). */
 const RETRY_AFTER = { "retry-after": "1" } as const;
+
+/** Per request: the observation and what routing learnt (the metrics' route label is never a raw client path). */
+interface Observed {
+  observation: RequestObservation;
+  route: string;
+  deployment: Deployment | undefined;
+}
 
 /** Routes by body `model` need the body; these are the POST endpoints proxied to replicas. */
 const MODEL_ENDPOINTS = new Set([
@@ -54,13 +67,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   let inFlight = 0;
   let draining = false;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, seen: Observed): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://controller");
     if (draining) {
+      seen.observation.errorCode = "shutting_down";
       res.setHeader("connection", "close");
       return sendOpenAIError(res, 503, "llmserve is shutting down.", { code: "shutting_down" });
     }
     if (url.pathname === "/health" || url.pathname === "/-/healthz") {
+      seen.route = url.pathname;
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ status: "ok" }));
       return;
@@ -74,6 +89,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         code: "invalid_api_key",
       });
     }
+    if (url.pathname === "/metrics") {
+      seen.route = "/metrics";
+      if (req.method !== "GET") return sendOpenAIError(res, 405, "/metrics takes GET.", { code: "method_not_allowed" });
+      const { contentType, text } = await options.metrics();
+      res.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+    if (scope.path === "/v1/models" || scope.path.startsWith("/v1/models/")) seen.route = "/v1/models";
     if (req.method === "GET" && scope.path === "/v1/models") return listModels(res, scope, createdAt);
     if (req.method === "GET" && scope.path.startsWith("/v1/models/")) {
       const id = decodeURIComponent(scope.path.slice("/v1/models/".length));
@@ -85,8 +109,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       return sendJson(res, 200, modelCard(id, createdAt));
     }
     if (!MODEL_ENDPOINTS.has(scope.path)) {
+      seen.route = "unmatched";
       return sendOpenAIError(res, 404, `No route for ${req.method} ${url.pathname}.`, { code: "not_found" });
     }
+    seen.route = scope.path;
     if (req.method !== "POST") {
       return sendOpenAIError(res, 405, `${url.pathname} takes POST.`, { code: "method_not_allowed" });
     }
@@ -102,7 +128,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (!resolved.ok) {
       return sendOpenAIError(res, resolved.status, resolved.message, { code: resolved.code, param: resolved.param });
     }
+    seen.observation.model = resolved.modelId;
+    seen.observation.application = resolved.app.name;
     const deployment = options.table.deployment(resolved.app.name, resolved.modelId);
+    seen.deployment = deployment;
     if (deployment === undefined) {
       return sendOpenAIError(res, 404, `The model '${resolved.modelId}' is not deployed.`, { code: "model_not_found" });
     }
@@ -111,19 +140,27 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const forwarded = (model === undefined || model === null || model === "")
       ? withLastKey(body.toString("utf8"), "model", resolved.modelId)
       : body;
-    await forward(req, res, forwarded, deployment, `${scope.path}${url.search}`);
+    seen.observation.deployment = deployment.spec().name;
+    await forward(req, res, forwarded, deployment, `${scope.path}${url.search}`, seen.observation);
   };
 
   const forward = async (req: IncomingMessage, res: ServerResponse, body: Buffer, deployment: Deployment,
-    path: string): Promise<void> => {
+    path: string, observation: RequestObservation): Promise<void> => {
     // A replica that died a moment ago refuses the connection; such a request never reached it and is retried.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const lease = deployment.tryAcquire() ?? (await waitForReplica(res, deployment));
+      let lease = deployment.tryAcquire();
+      if (lease === undefined) {
+        const waitStarted = performance.now();
+        lease = await waitForReplica(res, deployment, observation);
+        observation.queueMs += performance.now() - waitStarted;
+      }
       if (lease === undefined) return;
       try {
         const baseUrl = lease.replica.baseUrl();
         if (baseUrl === undefined) continue;
-        await proxyToReplica({ req, res, body, baseUrl, path, dispatcher, headersTimeoutMs: options.requestTimeoutMs, replicaToken: options.replicaToken });
+        observation.dispatched();
+        await proxyToReplica({ req, res, body, baseUrl, path, dispatcher, headersTimeoutMs: options.requestTimeoutMs, tap: observation,
+          replicaToken: options.replicaToken });
         return;
       } catch (error) {
         if (error instanceof ReplicaUnreachableError) {
@@ -143,6 +180,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         lease.release();
       }
     }
+    observation.errorCode = "replica_unreachable";
     sendOpenAIError(res, 503, `No replica of ${deployment.key} is reachable right now.`, {
       code: "replica_unreachable",
       headers: RETRY_AFTER,
@@ -150,7 +188,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   };
 
   /** Queues the request until a replica has room; undefined once answered (503) or the client is gone. */
-  const waitForReplica = async (res: ServerResponse, deployment: Deployment) => {
+  const waitForReplica = async (res: ServerResponse, deployment: Deployment, observation: RequestObservation) => {
     const abort = new AbortController();
     const onClose = (): void => abort.abort();
     res.on("close", onClose);
@@ -159,6 +197,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     } catch (error) {
       if (abort.signal.aborted) return undefined;
       const code = error instanceof NoReplicaAvailableError ? error.code : undefined;
+      observation.errorCode = code;
       sendOpenAIError(res, 503, (error as Error).message, code === undefined ? {} : { code, headers: RETRY_AFTER });
       return undefined;
     } finally {
@@ -168,8 +207,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   const server: Server = createServer((req, res) => {
     inFlight++;
-    res.on("close", () => inFlight--);
-    handle(req, res).catch((error: unknown) => {
+    const seen: Observed = { observation: new RequestObservation(req), route: "unmatched", deployment: undefined };
+    res.setHeader("x-request-id", seen.observation.requestId);
+    res.on("close", () => {
+      inFlight--;
+      options.finished(seen.observation.record(res, seen.route), seen.deployment);
+    });
+    handle(req, res, seen).catch((error: unknown) => {
       options.log(`internal error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
       sendOpenAIError(res, 500, "Internal error in the llmserve controller (see its log).");
     });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { replicaSpecFor, schemaDefaultMissing } from "../config/replicaSpecFor.js";
 import type { ResolvedApplication, ResolvedAutoscalingConfig, ResolvedConfig, ResolvedLlmConfig } from "../config/ResolvedConfig.js";
 import type { ReplicaSpec } from "../protocol/ReplicaSpec.js";
+import { resolveLogSettings, type LogSettings } from "../logLine.js";
 
 /** Everything the controller needs to run one llm_config. */
 export interface DeploymentSpec {
@@ -27,6 +28,10 @@ export interface DeploymentSpec {
   resources: DeploymentResources;
   /** What every replica of this version starts from (resolved once, when the config was loaded). */
   replica: ReplicaSpec;
+  /** logging_config: top level < application < deployment_config. */
+  logging: LogSettings;
+  /** log_engine_metrics (default true): false drops this model's vllm:* series. */
+  engineMetrics: boolean;
 }
 
 /** A replica's demands on the machine, from engine_kwargs and the replica's own settings. */
@@ -59,6 +64,8 @@ export interface ControllerSpec {
   keepAliveTimeoutMs: number;
   /** http_options.api_key_env: the environment variable whose value clients must send as a Bearer token. */
   apiKeyEnv: string | undefined;
+  /** The top-level logging_config: the controller's own log and requests no deployment took. */
+  logging: LogSettings;
   applications: ApplicationSpec[];
 }
 
@@ -73,6 +80,7 @@ export function controllerSpecFromConfig(config: ResolvedConfig, env: NodeJS.Pro
     requestTimeoutMs: http.request_timeout_s !== undefined ? http.request_timeout_s * 1000 : undefined,
     keepAliveTimeoutMs: http.keep_alive_timeout_s * 1000,
     apiKeyEnv: http.api_key_env,
+    logging: resolveLogSettings(config.rawFile.logging_config),
     applications: config.applications.map((app) => ({
       name: app.name,
       routePrefix: app.routePrefix,
@@ -112,6 +120,12 @@ function deploymentSpec(config: ResolvedConfig, app: ResolvedApplication, llm: R
       sequences: replica.sequences,
     },
     replica,
+    logging: resolveLogSettings(
+      config.rawFile.logging_config,
+      config.rawFile.applications?.find((raw) => (raw.name ?? "default") === app.name)?.logging_config,
+      llm.raw.deployment_config?.logging_config,
+    ),
+    engineMetrics: llm.raw.log_engine_metrics !== false && llm.raw.log_engine_metrics !== null,
   };
 }
 

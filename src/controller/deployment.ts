@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { LogSettings } from "../logLine.js";
 import { fileSafeName } from "../protocol/fileSafeName.js";
 import type { Autoscaler, AutoscalerFactory } from "./autoscalingHook.js";
 import type { DeploymentRecord, ReplicaRecord } from "../protocol/ControllerState.js";
@@ -38,6 +39,8 @@ export interface DeploymentDeps {
   stopGraceMs: number;
   log: (message: string) => void;
   onChange: () => void;
+  /** The autoscaler changed a deployment's target (counted in llmserve:autoscaling_decisions_total). */
+  onAutoscale?: (spec: DeploymentSpec, from: number, to: number) => void;
 }
 
 export type { DeploymentPhase };
@@ -113,7 +116,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
 
   const startReplica = (id: string, version: string): void => {
     const created = specOfVersion(state(), version)!;
-    const logFile = join(deps.logDir, "replicas", fileSafeName(initial.appName), fileSafeName(initial.modelId), `${id}.log`);
+    const logFile = join(created.logging.logsDir ?? deps.logDir, "replicas", fileSafeName(initial.appName), fileSafeName(initial.modelId), `${id}.log`);
     const replica = superviseReplica({
       id,
       version,
@@ -122,7 +125,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
       healthCheckTimeoutMs: created.healthCheckTimeoutMs,
       stopGraceMs: deps.stopGraceMs,
       // The newest spec of this version (a re-run may have moved the file); placement asked at every start.
-      launch: () => placeReplica(deps, specOfVersion(state(), version) ?? created, `${key}/${id}`),
+      launch: () => placeReplica(deps, specOfVersion(state(), version) ?? created, `${key}/${id}`, id),
       giveUp: (failures, everReady) => replicaGivesUp(state(), id, failures, everReady),
       onChange: changed,
       log: (message) => deps.log(`${key} ${message}`),
@@ -185,14 +188,16 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
         ongoingRequests: all().reduce((sum, r) => sum + r.ongoing(), 0),
         queuedRequests: queue.queued(),
       });
-      if (decision !== undefined) dispatch({ type: "setTarget", target: decision.targetReplicas, reason: decision.reason });
+      if (decision === undefined || decision.targetReplicas === state().target) return;
+      deps.onAutoscale?.(currentSpec(state()), state().target, decision.targetReplicas);
+      dispatch({ type: "setTarget", target: decision.targetReplicas, reason: decision.reason });
     },
     setTargetReplicas: (target, reason) => dispatch({ type: "setTarget", target, reason }),
   };
 }
 
 /** Asks placement where a replica runs (freeing what its last process held first) and builds its launch. */
-async function placeReplica(deps: DeploymentDeps, spec: DeploymentSpec, replicaId: string): Promise<ReplicaLaunch | PendingLaunch> {
+async function placeReplica(deps: DeploymentDeps, spec: DeploymentSpec, replicaId: string, id: string): Promise<ReplicaLaunch | PendingLaunch> {
   deps.placement.release(replicaId);
   const placed = await deps.placement.place({ spec, replicaId });
   if (!placed.ok) return { pending: placed.reason, retryMs: placed.retry ? PLACEMENT_RETRY_MS : undefined };
@@ -200,11 +205,16 @@ async function placeReplica(deps: DeploymentDeps, spec: DeploymentSpec, replicaI
   const cuda = placed.env["CUDA_VISIBLE_DEVICES"];
   return {
     ...command,
-    env: { ...spec.envVars, ...placed.env, ...command.env },
+    env: { ...spec.envVars, ...placed.env, ...replicaLogEnv(id, spec.logging), ...command.env },
     gpus: placed.gpus,
     ...(cuda !== undefined && cuda !== "" ? { cudaVisibleDevices: cuda } : {}),
     settled: () => deps.placement.loaded(replicaId),
   };
+}
+
+/** How a replica writes its log lines: with its id, in the deployment's encoding, from its level up. */
+function replicaLogEnv(id: string, logging: LogSettings): Record<string, string> {
+  return { LLMSERVE_REPLICA_ID: id, LLMSERVE_LOG_ENCODING: logging.encoding, LLMSERVE_LOG_LEVEL: String(logging.level) };
 }
 
 /** The serving version's ready replicas that are not retiring. */

@@ -17,6 +17,13 @@ export interface ProxyRequest {
   headersTimeoutMs: number | undefined;
   /** Sent as `x-llmserve-replica-token` (whatever the client sent under that name is dropped). */
   replicaToken?: string | undefined;
+  /** Sees the answer as it passes (metrics, access log); called in the same tick, must not block. */
+  tap?: ResponseTap;
+}
+
+export interface ResponseTap {
+  head: (statusCode: number, headers: Record<string, string | string[] | undefined>) => void;
+  data: (chunk: Buffer) => void;
 }
 
 const HOP_BY_HOP = new Set([
@@ -64,6 +71,7 @@ export function proxyToReplica(proxy: ProxyRequest): Promise<void> {
       },
       onResponseStart(_controller, statusCode, headers) {
         answered = true;
+        proxy.tap?.head(statusCode, headers);
         res.writeHead(statusCode, responseHeaders(headers));
         // A body of known length follows at once and leaves in the same write as the head. So does a stream's first
         // chunk when the replica sent them together; a head that came alone (the replica already waited for its
@@ -72,6 +80,7 @@ export function proxyToReplica(proxy: ProxyRequest): Promise<void> {
       },
       onResponseData(dispatchController, chunk) {
         if (res.destroyed) return;
+        proxy.tap?.data(chunk);
         if (!res.write(chunk)) {
           dispatchController.pause();
           res.once("drain", () => dispatchController.resume());

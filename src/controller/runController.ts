@@ -17,6 +17,9 @@ import { applyConflict } from "./applyConflict.js";
 import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
 import { createController, type Controller } from "./controller.js";
 import { createApiServer, type ApiServer } from "./controllerServer.js";
+import { createControllerLog } from "./controllerLog.js";
+import { createControllerMetrics, type MetricsModel } from "./metrics/controllerMetrics.js";
+import { DEFAULT_LOG_SETTINGS } from "../logLine.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { loadControllerSpec } from "./loadControllerSpec.js";
 import { gpuPlacement } from "./gpuPlacement.js";
@@ -43,11 +46,11 @@ type Log = (message: string) => void;
  * serves until told to stop (admin /shutdown, SIGTERM, SIGINT). Resolves with the process exit code.
  */
 export async function runController(options: RunControllerOptions): Promise<number> {
-  const log: Log = (message) => {
-    process.stderr.write(`${new Date().toISOString()} ${message}\n`);
-  };
+  // Lines before the config is read use TEXT and INFO; from then on its top-level logging_config (each apply's).
+  let logSettings = DEFAULT_LOG_SETTINGS;
+  const logger = createControllerLog(() => logSettings);
+  const log: Log = logger.info;
   process.stdout.on("error", () => undefined);
-  log(`controller pid ${process.pid} starting with ${options.configPath}`);
   const fail = (reason: string, lock?: StateLock): number => {
     log(reason);
     emit({ event: "failed", reason });
@@ -58,6 +61,8 @@ export async function runController(options: RunControllerOptions): Promise<numb
   const claimed = await claim(options);
   if (!claimed.ok) return fail(claimed.reason, claimed.lock);
   const { spec, lock } = claimed;
+  logSettings = spec.logging;
+  log(`controller pid ${process.pid} starting with ${options.configPath}`);
   // Replicas take requests only with this secret (src/protocol/replicaToken.ts): a new one for every controller.
   const replicaToken = randomBytes(32).toString("hex");
   let stateWriter: ReturnType<typeof createStateWriter> | undefined;
@@ -68,15 +73,23 @@ export async function runController(options: RunControllerOptions): Promise<numb
     replicaCommand: replicaCommandIn(options.home, replicaToken),
     stopGraceMs: REPLICA_STOP_GRACE_MS,
     log,
+    onAutoscale: (deployment, from, to) => metrics.autoscaled(deployment.appName, deployment.name, from, to),
     onChange: () => stateWriter?.changed(),
   });
+  let liveState: (() => ControllerState) | undefined;
+  const metrics = createControllerMetrics({ models: () => metricsModels(controller.spec()), state: () => liveState?.() });
   const api = createApiServer({
     table: controller,
     requestTimeoutMs: spec.requestTimeoutMs,
     replicaToken,
     keepAliveTimeoutMs: spec.keepAliveTimeoutMs,
     apiKey: claimed.apiKey,
-    log,
+    log: logger.error,
+    finished: (request, deployment) => {
+      metrics.observe(request);
+      logger.access(request, deployment?.spec().logging ?? logSettings);
+    },
+    metrics: async () => ({ contentType: metrics.contentType, text: await metrics.render() }),
   });
   let port: number;
   try {
@@ -84,7 +97,12 @@ export async function runController(options: RunControllerOptions): Promise<numb
   } catch (error) {
     return fail(listenFailure(spec, error as NodeJS.ErrnoException), lock);
   }
-  return serve({ options, claimed, controller, api, port, log, attachStateWriter: (writer) => (stateWriter = writer) });
+  return serve({
+    options, claimed, controller, api, port, log,
+    attachStateWriter: (writer) => (stateWriter = writer),
+    attachSnapshot: (snapshot) => (liveState = snapshot),
+    applied: (next) => (logSettings = next.logging),
+  });
 }
 
 /** Takes the state lock, loads the spec and reads the API key; the lock is handed back with a failure to release. */
@@ -115,10 +133,14 @@ interface ServeOptions {
   port: number;
   log: Log;
   attachStateWriter: (writer: ReturnType<typeof createStateWriter>) => void;
+  /** The live state, for the metrics' gauges. */
+  attachSnapshot: (snapshot: () => ControllerState) => void;
+  /** A new spec was applied (its top-level logging_config now shapes the log). */
+  applied: (spec: ControllerSpec) => void;
 }
 
 /** From a bound API port to exit: admin endpoint, state file, signals, control loop, the first apply. */
-async function serve({ options, claimed, controller, api, port, log, attachStateWriter }: ServeOptions): Promise<number> {
+async function serve({ options, claimed, controller, api, port, log, attachStateWriter, attachSnapshot, applied }: ServeOptions): Promise<number> {
   const { spec, lock } = claimed;
   const home = options.home;
   const token = randomBytes(24).toString("hex");
@@ -161,6 +183,7 @@ async function serve({ options, claimed, controller, api, port, log, attachState
     if (refused !== undefined) return refused;
     const summary = controller.apply(next.spec);
     record = { ...record, configPath: next.spec.configPath, configHash: next.spec.configHash };
+    applied(next.spec);
     writer.flush();
     return { status: 200, body: { summary } };
   };
@@ -189,6 +212,7 @@ async function serve({ options, claimed, controller, api, port, log, attachState
     gracefulShutdownTimeoutMs: 0,
   };
   attachStateWriter(writer);
+  attachSnapshot(snapshot);
   handleSignals(controller, log, () => stopping, shutdown);
 
   const loop = setInterval(() => {
@@ -274,4 +298,17 @@ function withMemory(state: ControllerState): ControllerState {
       })),
     })),
   };
+}
+
+/** The served models as the metrics label and size them, from the last applied spec. */
+function metricsModels(spec: ControllerSpec | undefined): MetricsModel[] {
+  return (spec?.applications ?? []).flatMap((app) =>
+    app.deployments.map((d) => ({
+      application: app.name,
+      deployment: d.name,
+      modelId: d.modelId,
+      sequences: d.resources.sequences,
+      engineMetrics: d.engineMetrics,
+    })),
+  );
 }

@@ -13,7 +13,10 @@ describe("the llmserve command line", () => {
   afterAll(() => home.remove());
 
   it("should run through npx from the clone", async () => {
-    const result = await execa("npx", ["--no-install", "llmserve", "--version"], { cwd: REPO_ROOT, reject: false, env: { LLMSERVE_HOME: home.path } });
+    // npx links the clone into its cache as a file: dependency, which runs the clone's prepare (a full build) unless
+    // scripts are off; `npm test` has built dist/ already, and a rebuild here would rewrite it under running tests.
+    const env = { LLMSERVE_HOME: home.path, npm_config_ignore_scripts: "true" };
+    const result = await execa("npx", ["--no-install", "llmserve", "--version"], { cwd: REPO_ROOT, reject: false, env });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(VERSION);
   });

@@ -1,5 +1,6 @@
 import type { DeploymentSpec } from "../../src/controller/controllerSpec.js";
 import { sampleReplicaSpec } from "./sampleReplicaSpec.js";
+import { DEFAULT_LOG_SETTINGS } from "../../src/logLine.js";
 
 export type DeploymentSpecOverrides = Omit<Partial<DeploymentSpec>, "resources"> & {
   resources?: Partial<DeploymentSpec["resources"]>;
@@ -23,6 +24,8 @@ export function deploymentSpec(overrides: DeploymentSpecOverrides = {}): Deploym
     maxOngoingRequests: 1e9,
     maxQueuedRequests: -1,
     replica: sampleReplicaSpec(),
+    logging: DEFAULT_LOG_SETTINGS,
+    engineMetrics: true,
     ...overrides,
     resources: {
       gpusNeeded: 1,

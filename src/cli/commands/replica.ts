@@ -1,3 +1,4 @@
+import { formatLogLine, LOG_LEVELS } from "../../logLine.js";
 import { Command, InvalidArgumentError } from "commander";
 import { formatDiagnostic } from "../../config/formatDiagnostic.js";
 import { loadConfigFile } from "../../config/loadConfigFile.js";
@@ -53,11 +54,23 @@ export function replicaCommand(): Command {
     });
 }
 
+/**
+ * The replica's log lines: time, level, `replica <model> <id>` and the message, in the encoding and from the level
+ * the controller passed (LLMSERVE_REPLICA_ID, LLMSERVE_LOG_ENCODING, LLMSERVE_LOG_LEVEL; TEXT and INFO by hand).
+ */
+function replicaLog(name: () => string, env: NodeJS.ProcessEnv): (line: string) => void {
+  const encoding = env["LLMSERVE_LOG_ENCODING"] === "JSON" ? "JSON" : "TEXT";
+  const level = Number(env["LLMSERVE_LOG_LEVEL"] ?? LOG_LEVELS.INFO);
+  const id = env["LLMSERVE_REPLICA_ID"];
+  return (line) => {
+    if (LOG_LEVELS.INFO < level) return;
+    process.stderr.write(formatLogLine(encoding, LOG_LEVELS.INFO, `replica ${name()}${id === undefined ? "" : ` ${id}`}`, line));
+  };
+}
+
 async function serveReplica(options: ReplicaCommandOptions): Promise<number> {
   let name = options.model ?? "";
-  const log = (line: string): void => {
-    process.stderr.write(`[replica ${name}] ${line}\n`);
-  };
+  const log = replicaLog(() => name, process.env);
   const fail = (reason: string): number => {
     writeReplicaEvent({ event: "failed", reason });
     log(`failed: ${reason}`);

@@ -1,4 +1,5 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import { formatStatusTable } from "../../instance/formatStatusTable.js";
 import { fetchLiveState } from "../../instance/controllerClient.js";
 import { cleanUpStale, inspectInstance } from "../../instance/inspectInstance.js";
 import { formatStatusYaml, statusReport } from "../../instance/statusReport.js";
@@ -6,15 +7,21 @@ import { describeForeign, describeUnrecorded } from "../../instance/describeInst
 import { llmserveHome } from "../../llmserveHome.js";
 import { rayAddressOption, rayTimeoutOption, runRayStatus } from "./rayAddressOption.js";
 
-/** `llmserve status [--json]`: Ray's status shape as YAML (or JSON), with pids, memory, progress and the endpoint. */
+/**
+ * `llmserve status [-o table|yaml|json]`: Ray's status shape as YAML (or JSON), with pids, memory, progress and the
+ * endpoint; a compact table per replica by default on a terminal (scripts reading a pipe keep getting YAML).
+ */
 export function statusCommand(): Command {
   return new Command("status")
     .description("show applications, deployments and replicas of the running instance (Ray's `serve status` shape)")
-    .option("--json", "print JSON instead of YAML")
+    .addOption(new Option("-o, --output <format>", "table (one row per replica), yaml or json; default: table on a terminal, else yaml")
+      .choices(["table", "yaml", "json"]))
+    .option("--json", "same as -o json")
     .addOption(rayAddressOption())
     .addOption(rayTimeoutOption())
-    .action(async (options: { json?: boolean; address?: string; timeout?: string }) => {
+    .action(async (options: { json?: boolean; output?: string; address?: string; timeout?: string }) => {
       if (options.address !== undefined) return runRayStatus(options.address, options.timeout);
+      const format = options.json === true ? "json" : (options.output ?? (process.stdout.isTTY ? "table" : "yaml"));
       const home = llmserveHome();
       const out = (text: string): void => {
         process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -29,7 +36,7 @@ export function statusCommand(): Command {
               `showing the state it recorded at ${new Date(instance.recorded.updatedAt * 1000).toISOString()}\n`,
           );
         }
-        out(options.json === true ? JSON.stringify(report, null, 2) : formatStatusYaml(report));
+        out(format === "json" ? JSON.stringify(report, null, 2) : format === "table" ? formatStatusTable(report) : formatStatusYaml(report));
         return;
       }
       let note: string | undefined;
@@ -49,7 +56,7 @@ export function statusCommand(): Command {
           ".";
         if (leftovers.length > 0) process.exitCode = 1;
       }
-      if (options.json === true) {
+      if (format === "json") {
         out(JSON.stringify({ ...statusReport(undefined), ...(note !== undefined ? { note } : {}) }, null, 2));
         return;
       }

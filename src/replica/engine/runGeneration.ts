@@ -1,3 +1,4 @@
+import type { GenerationTimings } from "./GenerationTimings.js";
 import type { Token } from "node-llama-cpp";
 import { InvalidRequestError } from "../errors/InvalidRequestError.js";
 import type { ConstrainedSampling } from "../structured/createConstrainedSampling.js";
@@ -8,6 +9,7 @@ import type { GenerationReasoning } from "./GenerationReasoning.js";
 
 export interface RunGenerationResult extends GenerateTextResult {
   readonly promptTokens: number;
+  readonly timings: GenerationTimings;
 }
 
 export interface RunGenerationOptions {
@@ -46,7 +48,10 @@ export async function runGeneration(
       "context_length_exceeded",
     );
   }
+  const receivedAt = performance.now();
   const lease = await engine.pool.acquire(promptTokens, options.signal);
+  const startedAt = performance.now();
+  let firstTokenAt: number | undefined;
   try {
     options.onStart?.();
     const result = await generateText({
@@ -58,13 +63,17 @@ export async function runGeneration(
       defaultSeed: options.defaultSeed,
       stop: params.stop,
       signal: options.signal,
-      onText: options.onText,
+      onText: (delta) => {
+        firstTokenAt ??= performance.now();
+        return options.onText?.(delta);
+      },
       grammarEvaluationState: options.constrained?.grammarEvaluationState,
       bannedAfter: options.constrained?.bannedAfter,
       onPiece: options.constrained?.onText,
       reasoning: options.reasoning,
     });
-    return { ...result, promptTokens: promptLength };
+    firstTokenAt ??= result.completionTokens > 0 ? performance.now() : undefined;
+    return { ...result, promptTokens: promptLength, timings: { receivedAt, startedAt, firstTokenAt, endedAt: performance.now() } };
   } finally {
     lease.release();
   }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { ReasoningSplit } from "../../reasoning/ReasoningParser.js";
+import type { GenerationTimings } from "../engine/GenerationTimings.js";
 import { runGeneration, type RunGenerationResult } from "../engine/runGeneration.js";
 import type { ToolCall, ToolCallChunk, ToolCallDelta } from "../../tools/ToolCallTypes.js";
 import type { SseWriter } from "./createSseWriter.js";
@@ -25,6 +26,7 @@ export interface ChatTurn {
   /** The request's stop string that ended the turn, if one did. */
   readonly stopSequence: string | undefined;
   readonly usage: ChatUsage;
+  readonly timings: GenerationTimings;
 }
 
 /** Where a streamed turn's pieces go, in the order the model produced them. */
@@ -43,6 +45,7 @@ export interface ChatStreamEnd {
   readonly finishReason: ChatFinishReason;
   readonly stopSequence: string | undefined;
   readonly usage: ChatUsage;
+  readonly timings: GenerationTimings;
   /** Set when JSON structured output came out invalid (the content was already sent). */
   readonly invalid: OpenAIHttpError | undefined;
 }
@@ -74,6 +77,7 @@ export async function completeChat(chat: PreparedChat, signal: AbortSignal): Pro
     finishReason: toolCalls.length > 0 ? "tool_calls" : result.finishReason,
     stopSequence: result.stopSequence,
     usage: usageOf(result),
+    timings: result.timings,
   };
 }
 
@@ -125,5 +129,5 @@ export async function streamChat(
     if (!check.ok) invalid = new OpenAIHttpError(500, check.message, { code: "structured_output_invalid" });
   }
   const finishReason = calledTools ? "tool_calls" : result.finishReason;
-  return { end: { finishReason, stopSequence: result.stopSequence, usage: usageOf(result), invalid }, sse };
+  return { end: { finishReason, stopSequence: result.stopSequence, usage: usageOf(result), timings: result.timings, invalid }, sse };
 }

@@ -79,6 +79,16 @@ const HONOURED: Readonly<Record<string, readonly [file: string, token: string]>>
   "applications[].args.llm_configs[].deployment_config.graceful_shutdown_timeout_s": ["src/controller/controllerSpec.ts", "graceful_shutdown_timeout_s"],
   "applications[].args.llm_configs[].runtime_env": ["src/config/resolveConfig.ts", "raw.runtime_env"],
   "applications[].args.llm_configs[].runtime_env.env_vars": ["src/config/resolveConfig.ts", "raw.runtime_env?.env_vars"],
+  "applications[].args.llm_configs[].log_engine_metrics": ["src/controller/controllerSpec.ts", "log_engine_metrics"],
+  ...Object.fromEntries(
+    ["logging_config", "applications[].logging_config", "applications[].args.llm_configs[].deployment_config.logging_config"].flatMap((at) => [
+      [at, ["src/controller/controllerSpec.ts", "logging_config"] as const],
+      [`${at}.encoding`, ["src/logLine.ts", "config.encoding"] as const],
+      [`${at}.log_level`, ["src/logLine.ts", "config.log_level"] as const],
+      [`${at}.logs_dir`, ["src/logLine.ts", "config.logs_dir"] as const],
+      [`${at}.enable_access_log`, ["src/logLine.ts", "config.enable_access_log"] as const],
+    ]),
+  ),
   http_options: ["src/config/resolveConfig.ts", "file.http_options"],
   "http_options.host": ["src/config/resolveConfig.ts", "http.host"],
   "http_options.port": ["src/config/resolveConfig.ts", "http.port"],

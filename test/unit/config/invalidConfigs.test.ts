@@ -359,12 +359,6 @@ const INVALID: Record<string, Expected[]> = {
   ],
   "log-level-unknown.yaml": [
     {
-      at: "7:1",
-      severity: "warning",
-      path: "logging_config",
-      message: "'logging_config' is a Ray setting that llmserve does not use on one machine; ignored locally",
-    },
-    {
       at: "8:14",
       severity: "error",
       path: "logging_config.log_level",

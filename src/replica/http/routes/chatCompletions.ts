@@ -7,6 +7,7 @@ import { readJsonBody } from "../readJsonBody.js";
 import type { RouteContext } from "../RouteContext.js";
 import { sendJson } from "../sendJson.js";
 import { usageOf } from "../usageOf.js";
+import { timingsOf } from "../timingsOf.js";
 
 /** `POST /v1/chat/completions`: renders the model's chat template, generates, splits reasoning, answers or streams. */
 export async function chatCompletions(ctx: RouteContext): Promise<void> {
@@ -44,6 +45,7 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
         },
       ],
       usage: usageOf(turn.usage),
+      timings: timingsOf({ ...turn.usage, timings: turn.timings }),
     });
     return;
   }
@@ -69,7 +71,7 @@ export async function chatCompletions(ctx: RouteContext): Promise<void> {
   if (streamed === undefined) return;
   const { end, sse } = streamed;
   if (end.invalid !== undefined) sse.send(end.invalid.toJSON());
-  sse.send(chunk({}, end.finishReason));
+  sse.send({ ...chunk({}, end.finishReason), timings: timingsOf({ ...end.usage, timings: end.timings }) });
   if (includeUsage) sse.send({ id, object: "chat.completion.chunk", created, model, choices: [], usage: usageOf(end.usage) });
   sse.done();
 }

@@ -11,6 +11,7 @@ import type { RouteContext } from "../RouteContext.js";
 import { sendJson } from "../sendJson.js";
 import { streamGeneration } from "../streamGeneration.js";
 import { usageOf } from "../usageOf.js";
+import { timingsOf } from "../timingsOf.js";
 
 /** `POST /v1/completions`: the raw prompt, no chat template, no reasoning split (as vLLM). */
 export async function completions(ctx: RouteContext): Promise<void> {
@@ -48,6 +49,7 @@ export async function completions(ctx: RouteContext): Promise<void> {
       model,
       choices: [choice(result.text, result.finishReason)],
       usage: usageOf({ promptTokens: result.promptTokens, completionTokens: result.completionTokens }),
+      timings: timingsOf(result),
     });
     return;
   }
@@ -67,7 +69,7 @@ export async function completions(ctx: RouteContext): Promise<void> {
   });
   if (streamed === undefined) return;
   const { result, sse: writer } = streamed;
-  writer.send(chunk("", result.finishReason));
+  writer.send({ ...chunk("", result.finishReason), timings: timingsOf(result) });
   if (request.includeUsage) writer.send({ id, object: "text_completion", created, model, choices: [], usage: usageOf({ promptTokens: result.promptTokens, completionTokens: result.completionTokens }) });
   writer.done();
 }
