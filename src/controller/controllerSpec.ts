@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import { replicaSpecFor, schemaDefaultMissing } from "../config/replicaSpecFor.js";
-import type { ResolvedApplication, ResolvedAutoscalingConfig, ResolvedConfig, ResolvedLlmConfig } from "../config/ResolvedConfig.js";
+import type {
+  ResolvedApplication,
+  ResolvedAutoscalingConfig,
+  ResolvedConfig,
+  ResolvedCorsOptions,
+  ResolvedLlmConfig,
+} from "../config/ResolvedConfig.js";
 import type { ReplicaSpec } from "../protocol/ReplicaSpec.js";
 
 /** Everything the controller needs to run one llm_config. */
@@ -59,6 +65,8 @@ export interface ControllerSpec {
   keepAliveTimeoutMs: number;
   /** http_options.api_key_env: the environment variable whose value clients must send as a Bearer token. */
   apiKeyEnv: string | undefined;
+  /** http_options.cors: which other origins browsers may call the API from; undefined = same-origin only. */
+  cors: ResolvedCorsOptions | undefined;
   applications: ApplicationSpec[];
 }
 
@@ -73,6 +81,7 @@ export function controllerSpecFromConfig(config: ResolvedConfig, env: NodeJS.Pro
     requestTimeoutMs: http.request_timeout_s !== undefined ? http.request_timeout_s * 1000 : undefined,
     keepAliveTimeoutMs: http.keep_alive_timeout_s * 1000,
     apiKeyEnv: http.api_key_env,
+    cors: http.cors,
     applications: config.applications.map((app) => ({
       name: app.name,
       routePrefix: app.routePrefix,
