@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import { fileSafeName } from "../protocol/fileSafeName.js";
+import { replicaLogFile } from "../protocol/replicaLogFile.js";
 import type { Autoscaler, AutoscalerFactory } from "./autoscalingHook.js";
 import type { DeploymentRecord, ReplicaRecord } from "../protocol/ControllerState.js";
 import type { DeploymentSpec } from "./controllerSpec.js";
@@ -113,7 +112,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
 
   const startReplica = (id: string, version: string): void => {
     const created = specOfVersion(state(), version)!;
-    const logFile = join(deps.logDir, "replicas", fileSafeName(initial.appName), fileSafeName(initial.modelId), `${id}.log`);
+    const logFile = replicaLogFile(deps.logDir, initial.appName, initial.modelId, id);
     const replica = superviseReplica({
       id,
       version,

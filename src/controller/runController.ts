@@ -14,6 +14,7 @@ import { applyConflict } from "./applyConflict.js";
 import { rayAutoscaler } from "./autoscaling/rayAutoscaler.js";
 import { createController, type Controller } from "./controller.js";
 import { createApiServer, type ApiServer } from "./controllerServer.js";
+import { createConsoleRoutes } from "./console/consoleRoutes.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { loadControllerSpec } from "./loadControllerSpec.js";
 import { gpuPlacement } from "./gpuPlacement.js";
@@ -56,6 +57,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
   if (!claimed.ok) return fail(claimed.reason, claimed.lock);
   const { spec, lock } = claimed;
   let stateWriter: ReturnType<typeof createStateWriter> | undefined;
+  let liveStatus: (() => ControllerState) | undefined;
   const controller = createController({
     logDir: join(options.home, "logs"),
     placement: gpuPlacement({ modelsDir: join(options.home, "models"), log }),
@@ -70,6 +72,12 @@ export async function runController(options: RunControllerOptions): Promise<numb
     requestTimeoutMs: spec.requestTimeoutMs,
     keepAliveTimeoutMs: spec.keepAliveTimeoutMs,
     apiKey: claimed.apiKey,
+    cors: spec.cors,
+    console: createConsoleRoutes({
+      status: () => liveStatus?.(),
+      logDir: join(options.home, "logs"),
+      apiKeyRequired: claimed.apiKey !== undefined,
+    }),
     log,
   });
   let port: number;
@@ -78,7 +86,16 @@ export async function runController(options: RunControllerOptions): Promise<numb
   } catch (error) {
     return fail(listenFailure(spec, error as NodeJS.ErrnoException), lock);
   }
-  return serve({ options, claimed, controller, api, port, log, attachStateWriter: (writer) => (stateWriter = writer) });
+  return serve({
+    options,
+    claimed,
+    controller,
+    api,
+    port,
+    log,
+    attachStateWriter: (writer) => (stateWriter = writer),
+    attachStatus: (status) => (liveStatus = status),
+  });
 }
 
 /** Takes the state lock, loads the spec and reads the API key; the lock is handed back with a failure to release. */
@@ -109,10 +126,12 @@ interface ServeOptions {
   port: number;
   log: Log;
   attachStateWriter: (writer: ReturnType<typeof createStateWriter>) => void;
+  /** Gives the console the live state once the record exists. */
+  attachStatus: (status: () => ControllerState) => void;
 }
 
 /** From a bound API port to exit: admin endpoint, state file, signals, control loop, the first apply. */
-async function serve({ options, claimed, controller, api, port, log, attachStateWriter }: ServeOptions): Promise<number> {
+async function serve({ options, claimed, controller, api, port, log, attachStateWriter, attachStatus }: ServeOptions): Promise<number> {
   const { spec, lock } = claimed;
   const home = options.home;
   const token = randomBytes(24).toString("hex");
@@ -179,6 +198,7 @@ async function serve({ options, claimed, controller, api, port, log, attachState
     gracefulShutdownTimeoutMs: 0,
   };
   attachStateWriter(writer);
+  attachStatus(() => withMemory(snapshot()));
   handleSignals(controller, log, () => stopping, shutdown);
 
   const loop = setInterval(() => {
