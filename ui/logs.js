@@ -3,8 +3,9 @@ import { apiFetch, apiJson, readEventStream } from "./api.js";
 const MAX_LINES = 2000;
 
 /**
- * One access-log line as { model, status }, else undefined. Reads JSON lines (logging_config encoding JSON) and
- * text lines with `model=... status=...` fields or `METHOD /path STATUS`.
+ * One access-log line as { model, status }, else undefined. The controller writes them (DESIGN.md, Observability) as
+ * `TIME INFO access ID CLIENT "POST /v1/chat/completions" 200 model=m ...` (TEXT) or one JSON object with `route`,
+ * `status` and `model` (JSON); `model=... status=...` fields are read too.
  */
 export function parseAccessLine(line) {
   const start = line.indexOf("{");
@@ -19,7 +20,7 @@ export function parseAccessLine(line) {
       // not JSON: try the text forms
     }
   }
-  const status = /\bstatus[=:]"?(\d{3})\b/.exec(line)?.[1] ?? /\b(?:GET|POST|PUT|DELETE|OPTIONS) \S+ (\d{3})\b/.exec(line)?.[1];
+  const status = /\bstatus[=:]"?(\d{3})\b/.exec(line)?.[1] ?? /"(?:GET|POST|PUT|DELETE|OPTIONS|HEAD) [^"\s]+" (\d{3})\b/.exec(line)?.[1];
   if (status === undefined) return undefined;
   const model = /\bmodel[=:]"?([^"\s]+)/.exec(line)?.[1] ?? "";
   return { model: model === "-" ? "" : model, status };
