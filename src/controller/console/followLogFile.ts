@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { fileSize, readFileRange } from "../../fileRange.js";
 
 export interface FollowLogFileOptions {
   /** How many of the file's last lines to deliver first. */
@@ -16,7 +16,7 @@ const TAIL_WINDOW_BYTES = 256 * 1024;
  * Returns the function that stops following.
  */
 export function followLogFile(file: string, options: FollowLogFileOptions): () => void {
-  const size = sizeOf(file);
+  const size = fileSize(file);
   let offset = Math.max(0, size - TAIL_WINDOW_BYTES);
   let partial = "";
   const first = readLines(size);
@@ -26,14 +26,14 @@ export function followLogFile(file: string, options: FollowLogFileOptions): () =
   options.onLines(lines.slice(-options.tailLines));
 
   function readLines(end: number): string[] {
-    const text = partial + readRange(file, offset, end);
+    const text = partial + readFileRange(file, offset, end);
     const parts = text.split("\n");
     partial = parts.pop() ?? "";
     return parts;
   }
 
   const timer = setInterval(() => {
-    const now = sizeOf(file);
+    const now = fileSize(file);
     if (now < offset) {
       offset = 0;
       partial = "";
@@ -45,24 +45,4 @@ export function followLogFile(file: string, options: FollowLogFileOptions): () =
   }, options.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-function readRange(file: string, start: number, end: number): string {
-  if (end <= start) return "";
-  const fd = openSync(file, "r");
-  try {
-    const buffer = Buffer.alloc(end - start);
-    const read = readSync(fd, buffer, 0, buffer.length, start);
-    return buffer.subarray(0, read).toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
 }
