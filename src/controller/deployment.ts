@@ -1,4 +1,5 @@
-import { replicaLogFile } from "../protocol/replicaLogFile.js";
+import { join } from "node:path";
+import { fileSafeName } from "../protocol/fileSafeName.js";
 import type { Autoscaler, AutoscalerFactory } from "./autoscalingHook.js";
 import type { DeploymentRecord, ReplicaRecord } from "../protocol/ControllerState.js";
 import type { DeploymentSpec } from "./controllerSpec.js";
@@ -112,7 +113,7 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
 
   const startReplica = (id: string, version: string): void => {
     const created = specOfVersion(state(), version)!;
-    const logFile = replicaLogFile(deps.logDir, initial.appName, initial.modelId, id);
+    const logFile = join(deps.logDir, "replicas", fileSafeName(initial.appName), fileSafeName(initial.modelId), `${id}.log`);
     const replica = superviseReplica({
       id,
       version,

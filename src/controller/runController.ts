@@ -75,7 +75,6 @@ export async function runController(options: RunControllerOptions): Promise<numb
     cors: spec.cors,
     console: createConsoleRoutes({
       status: () => liveStatus?.(),
-      logDir: join(options.home, "logs"),
       apiKeyRequired: claimed.apiKey !== undefined,
     }),
     log,

@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { join } from "node:path";
 import type { ControllerState } from "../../protocol/ControllerState.js";
-import { replicaLogFile } from "../../protocol/replicaLogFile.js";
 import { loadConsoleAssets, type ConsoleAsset } from "./consoleAssets.js";
 import { followLogFile } from "./followLogFile.js";
 import { sendOpenAIError } from "../sendOpenAIError.js";
@@ -10,8 +8,6 @@ import { CONSOLE_LOG_POLL_MS, CONSOLE_STATUS_REFRESH_MS } from "../timeouts.js";
 export interface ConsoleRoutesOptions {
   /** The live controller state (what the admin `GET /status` returns); undefined while the controller starts. */
   status: () => ControllerState | undefined;
-  /** $LLMSERVE_HOME/logs. */
-  logDir: string;
   /** Whether the API asks for a key (the page then asks the user for it). */
   apiKeyRequired: boolean;
   assetsDir?: string;
@@ -45,15 +41,19 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): ConsoleRoute
   const assets = loadConsoleAssets(options.assetsDir);
   const streams = new Set<ServerResponse>();
 
+  /** The controller's log and each live replica's, where the controller records them. */
   const logSources = (): LogSourceEntry[] => {
-    const sources: LogSourceEntry[] = [{ id: "controller", label: "controller", file: join(options.logDir, "controller.log") }];
-    for (const app of options.status()?.applications ?? []) {
+    const state = options.status();
+    if (state === undefined) return [];
+    const sources: LogSourceEntry[] = [{ id: "controller", label: "controller", file: state.controller.logFile }];
+    for (const app of state.applications) {
       for (const deployment of app.deployments) {
         for (const replica of deployment.replicas) {
+          if (replica.logFile === undefined) continue;
           sources.push({
             id: `${app.name}/${deployment.modelId}/${replica.id}`,
             label: `${app.name} / ${deployment.modelId} / ${replica.id}`,
-            file: replicaLogFile(options.logDir, app.name, deployment.modelId, replica.id),
+            file: replica.logFile,
           });
         }
       }

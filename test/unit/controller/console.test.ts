@@ -16,19 +16,20 @@ const CORS: ResolvedCorsOptions = {
   max_age_s: 600,
 };
 
-function stateWithReplica(): ControllerState {
+function stateWithReplica(logDir: string): ControllerState {
   return {
     version: 1,
     controller: {
       pid: 1, startedAt: 0, host: "127.0.0.1", port: 0, adminPort: 1, adminToken: "admin-token-never-shown",
-      configPath: "/x.yaml", configHash: "h", logFile: "/x.log", gracefulShutdownTimeoutMs: 0,
+      configPath: "/x.yaml", configHash: "h", logFile: join(logDir, "controller.log"), gracefulShutdownTimeoutMs: 0,
     },
     applications: [{
       name: "chat", routePrefix: "/", status: "RUNNING", message: "", lastDeployedTimeS: 0,
       deployments: [{
         name: "LLMServer:m", modelId: "m", status: "HEALTHY", statusTrigger: "UNSPECIFIED", message: "",
         targetReplicas: 1, queuedRequests: 0, version: "v",
-        replicas: [{ id: "r1", pid: 42, port: 1, lifecycle: "ready", gpus: [], restarts: 0, ongoingRequests: 0, version: "v" }],
+        replicas: [{ id: "r1", pid: 42, port: 1, lifecycle: "ready", gpus: [], restarts: 0, ongoingRequests: 0, version: "v",
+          logFile: join(logDir, "replicas", "chat", "m", "r1.log") }],
       }],
     }],
     updatedAt: 0,
@@ -52,7 +53,7 @@ describe("console routes and CORS on the API server", () => {
       keepAliveTimeoutMs: 5_000,
       apiKey: KEY,
       cors: CORS,
-      console: createConsoleRoutes({ status: stateWithReplica, logDir, apiKeyRequired: true }),
+      console: createConsoleRoutes({ status: () => stateWithReplica(logDir), apiKeyRequired: true }),
       log: () => undefined,
     });
     base = `http://127.0.0.1:${await server.listen("127.0.0.1", 0)}`;
