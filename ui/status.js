@@ -67,11 +67,8 @@ async function sampleTokensPerSecond(metrics, chart) {
     label.textContent = "(needs the /metrics endpoint)";
     return;
   }
-  const tokens = sumMetric(await response.text(), "vllm:generation_tokens_total");
-  if (tokens === undefined) {
-    label.textContent = "(no vllm:generation_tokens_total yet)";
-    return;
-  }
+  // A counter with labels has no series until its first observation: nothing generated yet.
+  const tokens = sumMetric(await response.text(), "vllm:generation_tokens_total") ?? 0;
   const now = performance.now();
   if (metrics.previous !== undefined) {
     const rate = Math.max(0, tokens - metrics.previous.tokens) / ((now - metrics.previous.at) / 1000);
