@@ -72,6 +72,8 @@ export interface ReplicaRecord {
   startedAt?: number;
   /** Version (config hash) of the deployment this replica runs. */
   version: string;
+  /** Where the replica's stderr goes (every process of this slot appends to it). */
+  logFile?: string;
 }
 
 export interface DeploymentRecord {
