@@ -62,6 +62,15 @@ export interface ResolvedHttpOptions {
   keep_alive_timeout_s: number;
   /** llmserve extension: name of the environment variable that holds the API key. */
   api_key_env?: string;
+  /** llmserve extension: cross-origin access for browser clients; absent = same-origin only. */
+  cors?: ResolvedCorsOptions;
+}
+
+export interface ResolvedCorsOptions {
+  /** Origins allowed to call the API from a browser; `*` = any. */
+  allowed_origins: readonly string[];
+  allowed_headers: readonly string[];
+  max_age_s: number;
 }
 
 export interface ResolvedLlmConfig {

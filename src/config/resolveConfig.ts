@@ -41,6 +41,15 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     keep_alive_timeout_s: http.keep_alive_timeout_s ?? 5,
     ...(typeof http.request_timeout_s === "number" ? { request_timeout_s: http.request_timeout_s } : {}),
     ...(http.api_key_env !== undefined ? { api_key_env: http.api_key_env } : {}),
+    ...(http.cors !== undefined
+      ? {
+          cors: {
+            allowed_origins: http.cors.allowed_origins,
+            allowed_headers: http.cors.allowed_headers ?? [],
+            max_age_s: http.cors.max_age_s ?? 0,
+          },
+        }
+      : {}),
   };
   const applications = file.applications.map((app, appIndex) =>
     resolveApplication(app, ["applications", appIndex], input),

@@ -9,6 +9,9 @@ import { isAnthropicPath } from "../protocol/anthropicErrorEnvelope.js";
 import { sendOpenAIError, useAnthropicErrors } from "./sendOpenAIError.js";
 import { RequestObservation } from "./metrics/RequestObservation.js";
 import type { RequestRecord } from "./metrics/RequestRecord.js";
+import { corsDecision } from "./corsPolicy.js";
+import { CONSOLE_API_PREFIX, CONSOLE_PREFIX, type ConsoleRoutes } from "./console/consoleRoutes.js";
+import type { ResolvedCorsOptions } from "../config/ResolvedConfig.js";
 import { proxyToReplica } from "./proxy.js";
 import { matchRoute, resolveModel, type RouteApp, type RouteScope } from "./router.js";
 import { bodyTooLargeMessage, MAX_REQUEST_BODY_BYTES, modelNotFoundMessage } from "../protocol/httpContract.js";
@@ -30,6 +33,10 @@ export interface ApiServerOptions {
   keepAliveTimeoutMs: number;
   /** When set, every request but /health must send `Authorization: Bearer <apiKey>` (or `x-api-key` on /v1/messages). */
   apiKey: string | undefined;
+  /** http_options.cors; undefined = same-origin only. */
+  cors: ResolvedCorsOptions | undefined;
+  /** The web console under /ui; undefined = none. */
+  console: ConsoleRoutes | undefined;
   log: (message: string) => void;
   /** Every finished request (metrics, access log); the deployment it went to, when it reached one. */
   finished: (record: RequestRecord, deployment: Deployment | undefined) => void;
@@ -74,6 +81,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       res.setHeader("connection", "close");
       return sendOpenAIError(res, 503, "llmserve is shutting down.", { code: "shutting_down" });
     }
+    if (req.headers.origin !== undefined) {
+      const cors = corsDecision(options.cors, req.method, req.headers);
+      if (cors.kind === "refused") return sendOpenAIError(res, 403, cors.message, { code: "cors_origin_not_allowed" });
+      if (cors.kind === "preflight") {
+        res.writeHead(204, cors.headers);
+        res.end();
+        return;
+      }
+      if (cors.headers !== undefined) for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value!);
+    }
     if (url.pathname === "/health" || url.pathname === "/-/healthz") {
       seen.route = url.pathname;
       res.writeHead(200, { "content-type": "application/json" });
@@ -84,6 +101,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const anthropic = isAnthropicPath(scope.path);
     if (anthropic) useAnthropicErrors(res);
     if (options.apiKey !== undefined && !keyMatches(req, options.apiKey, anthropic)) {
+      // The console's page and files are public (the page asks for the key); its API is not.
+      if (options.console !== undefined && isConsoleAsset(url.pathname)) {
+        return options.console.serveAsset(req, res, url.pathname);
+      }
       return sendOpenAIError(res, 401, `Missing or wrong API key: send \`${anthropic ? "x-api-key: <key>" : "Authorization: Bearer <key>"}\`.`, {
         type: "authentication_error",
         code: "invalid_api_key",
@@ -110,6 +131,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     if (!MODEL_ENDPOINTS.has(scope.path)) {
       seen.route = "unmatched";
+      // Only requests that missed every API route get here: the console costs the proxy path nothing.
+      if (options.console !== undefined && url.pathname.startsWith(CONSOLE_API_PREFIX)) {
+        return options.console.serveApi(req, res, url);
+      }
+      if (options.console !== undefined && isConsoleAsset(url.pathname)) {
+        return options.console.serveAsset(req, res, url.pathname);
+      }
       return sendOpenAIError(res, 404, `No route for ${req.method} ${url.pathname}.`, { code: "not_found" });
     }
     seen.route = scope.path;
@@ -232,6 +260,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }),
     drain: async (timeoutMs) => {
       draining = true;
+      options.console?.close();
       server.close();
       server.closeIdleConnections();
       const done = await waitUntil(() => inFlight === 0, timeoutMs, PROCESS_POLL_INTERVAL_MS);
@@ -240,6 +269,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       return done;
     },
   };
+}
+
+function isConsoleAsset(pathname: string): boolean {
+  return pathname === CONSOLE_PREFIX || (pathname.startsWith(`${CONSOLE_PREFIX}/`) && !pathname.startsWith(CONSOLE_API_PREFIX));
 }
 
 function listModels(res: ServerResponse, scope: RouteScope, createdAt: number): void {

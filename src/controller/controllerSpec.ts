@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import { replicaSpecFor, schemaDefaultMissing } from "../config/replicaSpecFor.js";
-import type { ResolvedApplication, ResolvedAutoscalingConfig, ResolvedConfig, ResolvedLlmConfig } from "../config/ResolvedConfig.js";
+import type {
+  ResolvedApplication,
+  ResolvedAutoscalingConfig,
+  ResolvedConfig,
+  ResolvedCorsOptions,
+  ResolvedLlmConfig,
+} from "../config/ResolvedConfig.js";
 import type { ReplicaSpec } from "../protocol/ReplicaSpec.js";
 import { resolveLogSettings, type LogSettings } from "../logLine.js";
 
@@ -66,6 +72,8 @@ export interface ControllerSpec {
   apiKeyEnv: string | undefined;
   /** The top-level logging_config: the controller's own log and requests no deployment took. */
   logging: LogSettings;
+  /** http_options.cors: which other origins browsers may call the API from; undefined = same-origin only. */
+  cors: ResolvedCorsOptions | undefined;
   applications: ApplicationSpec[];
 }
 
@@ -81,6 +89,7 @@ export function controllerSpecFromConfig(config: ResolvedConfig, env: NodeJS.Pro
     keepAliveTimeoutMs: http.keep_alive_timeout_s * 1000,
     apiKeyEnv: http.api_key_env,
     logging: resolveLogSettings(config.rawFile.logging_config),
+    cors: http.cors,
     applications: config.applications.map((app) => ({
       name: app.name,
       routePrefix: app.routePrefix,

@@ -20,6 +20,7 @@ import { createApiServer, type ApiServer } from "./controllerServer.js";
 import { createControllerLog } from "./controllerLog.js";
 import { createControllerMetrics, type MetricsModel } from "./metrics/controllerMetrics.js";
 import { DEFAULT_LOG_SETTINGS } from "../logLine.js";
+import { createConsoleRoutes } from "./console/consoleRoutes.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
 import { loadControllerSpec } from "./loadControllerSpec.js";
 import { gpuPlacement } from "./gpuPlacement.js";
@@ -84,6 +85,11 @@ export async function runController(options: RunControllerOptions): Promise<numb
     replicaToken,
     keepAliveTimeoutMs: spec.keepAliveTimeoutMs,
     apiKey: claimed.apiKey,
+    cors: spec.cors,
+    console: createConsoleRoutes({
+      status: () => (liveState !== undefined ? withMemory(liveState()) : undefined),
+      apiKeyRequired: claimed.apiKey !== undefined,
+    }),
     log: logger.error,
     finished: (request, deployment) => {
       metrics.observe(request);

@@ -193,7 +193,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   return {
     id: options.id,
     version: options.version,
-    record: () => replicaRecord(state(), ongoing),
+    record: () => ({ ...replicaRecord(state(), ongoing), logFile: options.logFile }),
     baseUrl,
     isReady: () => state().lifecycle === "ready",
     isRoutable: () => isRoutable(state()),

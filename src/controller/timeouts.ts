@@ -30,3 +30,7 @@ export const STATE_FLUSH_INTERVAL_MS = 1_000;
 /** How long a request waits in the controller's queue for a free replica before a 503. */
 export const QUEUE_WAIT_TIMEOUT_MS = 600_000;
 
+/** How often the web console polls /ui/api/status (the issue asks for at least every 2 s). */
+export const CONSOLE_STATUS_REFRESH_MS = 1_000;
+/** How often a console log stream looks for new lines in its file. */
+export const CONSOLE_LOG_POLL_MS = 250;

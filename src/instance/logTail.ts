@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileSafeName } from "../protocol/fileSafeName.js";
+import { fileSize, readFileRange } from "../fileRange.js";
 import { LOG_TAIL_POLL_INTERVAL_MS } from "./timeouts.js";
 
 export interface LogSource {
@@ -46,16 +47,16 @@ export async function tailLogs(options: TailLogsOptions): Promise<void> {
   const offsets = new Map<string, number>();
   const partial = new Map<string, string>();
   for (const source of listLogSources(options.home, options.filter)) {
-    offsets.set(source.file, options.fromStart ? 0 : sizeOf(source.file));
+    offsets.set(source.file, options.fromStart ? 0 : fileSize(source.file));
   }
   const drain = (): void => {
     for (const source of listLogSources(options.home, options.filter)) {
       const offset = offsets.get(source.file) ?? 0;
-      const size = sizeOf(source.file);
+      const size = fileSize(source.file);
       if (size < offset) offsets.set(source.file, 0); // truncated or replaced
       if (size <= (offsets.get(source.file) ?? 0)) continue;
       const start = offsets.get(source.file) ?? 0;
-      const text = (partial.get(source.file) ?? "") + readRange(source.file, start, size);
+      const text = (partial.get(source.file) ?? "") + readFileRange(source.file, start, size);
       offsets.set(source.file, size);
       const lines = text.split("\n");
       partial.set(source.file, lines.pop() ?? "");
@@ -82,24 +83,5 @@ function listDir(path: string): string[] {
     return readdirSync(path);
   } catch {
     return [];
-  }
-}
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
-function readRange(path: string, start: number, end: number): string {
-  const fd = openSync(path, "r");
-  try {
-    const buffer = Buffer.alloc(end - start);
-    readSync(fd, buffer, 0, buffer.length, start);
-    return buffer.toString("utf8");
-  } finally {
-    closeSync(fd);
   }
 }

@@ -74,6 +74,8 @@ export interface ReplicaRecord {
   startTime?: string;
   /** Version (config hash) of the deployment this replica runs. */
   version: string;
+  /** Where the replica's stderr goes (every process of this slot appends to it). */
+  logFile?: string;
 }
 
 export interface DeploymentRecord {

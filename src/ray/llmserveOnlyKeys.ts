@@ -7,7 +7,7 @@ export const LLMSERVE_ONLY_KEYS = {
   /** Top level of the config file. */
   root: [] as readonly string[],
   /** `http_options`: the API key environment variable (Ray Serve has no API key option). */
-  httpOptions: ["api_key_env"] as readonly string[],
+  httpOptions: ["api_key_env", "cors"] as readonly string[],
   /** Each entry of `applications`. */
   application: [] as readonly string[],
   /** Each entry of `args.llm_configs`. */
@@ -26,6 +26,9 @@ export const DROPPED_KEY_NOTES: Readonly<Record<string, string>> = {
   api_key_env:
     "http_options.api_key_env is llmserve's own and is dropped: Ray Serve has no API key option, so the app on the " +
     "cluster accepts requests without a key. Put an authenticating proxy or gateway in front of it.",
+  cors:
+    "http_options.cors is llmserve's own and is dropped: Ray Serve has no CORS option, so browsers on other origins " +
+    "cannot call the app on the cluster unless a proxy in front of it adds the CORS headers.",
   reasoning_field:
     "engine_kwargs.reasoning_field is llmserve's own and is dropped: on Ray, vLLM decides the name of the reasoning " +
     "field (reasoning_content or reasoning, depending on its version).",

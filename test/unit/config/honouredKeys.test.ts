@@ -95,6 +95,10 @@ const HONOURED: Readonly<Record<string, readonly [file: string, token: string]>>
   "http_options.request_timeout_s": ["src/controller/proxy.ts", "request_timeout_s"],
   "http_options.keep_alive_timeout_s": ["src/controller/controllerSpec.ts", "keep_alive_timeout_s"],
   "http_options.api_key_env": ["src/config/resolveConfig.ts", "http.api_key_env"],
+  "http_options.cors": ["src/config/resolveConfig.ts", "http.cors"],
+  "http_options.cors.allowed_origins": ["src/controller/corsPolicy.ts", "allowed_origins"],
+  "http_options.cors.allowed_headers": ["src/controller/corsPolicy.ts", "allowed_headers"],
+  "http_options.cors.max_age_s": ["src/controller/corsPolicy.ts", "max_age_s"],
 };
 
 /** The path of every key the schema does not mark ignored locally (`[]` for list items). */
