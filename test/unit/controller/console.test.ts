@@ -50,6 +50,7 @@ describe("console routes and CORS on the API server", () => {
     server = createApiServer({
       table: { routes: () => [{ name: "chat", routePrefix: "/", modelIds: ["m"] }], deployment: () => undefined },
       requestTimeoutMs: undefined,
+      replicaToken: undefined,
       keepAliveTimeoutMs: 5_000,
       apiKey: KEY,
       cors: CORS,
