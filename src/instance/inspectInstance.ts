@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { findInstanceProcesses, type InstanceProcess } from "../process/instanceProcesses.js";
 import { isOurProcessGroup, type GroupOwner } from "../process/isOurProcessGroup.js";
+import { processAgeMs } from "../process/processIdentity.js";
 import type { ControllerState } from "../protocol/ControllerState.js";
 import { isGroupAlive, isPidAlive, stopGroup } from "../process/processGroup.js";
 import { readLockPid, removeStaleStateLock, stateLockPath } from "../process/stateLock.js";
@@ -50,8 +51,14 @@ function inspectWithoutState(home: string): InstanceState {
   const holderIsController =
     holder !== undefined && isPidAlive(holder) && looksLikeController(holder) &&
     (process.platform !== "linux" || processes.some((found) => found.role === "controller" && found.identity.pid === holder));
-  const young = ageMs(lock) < CONTROLLER_START_TIMEOUT_MS && !processes.some((found) => found.role === "replica");
+  const noReplica = !processes.some((found) => found.role === "replica");
+  const young = ageMs(lock) < CONTROLLER_START_TIMEOUT_MS && noReplica;
   if (!damaged && holderIsController && young) return { kind: "starting", pid: holder };
+  // A controller just spawned by another `run` shows in /proc before it has taken the lock.
+  const newborn = processes.find(
+    (found) => found.role === "controller" && (processAgeMs(found.identity) ?? Infinity) < CONTROLLER_START_TIMEOUT_MS,
+  );
+  if (!damaged && !holderIsController && noReplica && newborn !== undefined) return { kind: "starting", pid: newborn.identity.pid };
   if (processes.length > 0) return { kind: "unrecorded", processes, stateFile: damaged ? "damaged" : "missing" };
   if (holderIsController) return { kind: "starting", pid: holder };
   removeStaleStateLock(home);

@@ -47,3 +47,18 @@ function readBootId(): string {
     return "unknown-boot";
   }
 }
+
+/**
+ * How long ago the process `identity` started, in ms (Linux: its start in clock ticks since boot against
+ * /proc/uptime, at the kernel's USER_HZ of 100); undefined where that cannot be read.
+ */
+export function processAgeMs(identity: ProcessIdentity): number | undefined {
+  const ticks = Number(identity.startTime?.split("/").pop());
+  if (!Number.isFinite(ticks)) return undefined;
+  try {
+    const uptimeS = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+    return Number.isFinite(uptimeS) ? Math.max(0, uptimeS * 1000 - ticks * 10) : undefined;
+  } catch {
+    return undefined;
+  }
+}
