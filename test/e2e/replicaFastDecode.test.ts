@@ -5,6 +5,7 @@ import { ensureLoopModel } from "../models/ensureLoopModel.js";
 import { LOOP_ALPHABET } from "../models/loopScript.js";
 import { createTempHome } from "../helpers/cli.js";
 import { cpuTimeMs } from "../helpers/procStats.js";
+import { waitFor } from "../helpers/waitFor.js";
 import { startReadyReplica, writeReplicaConfig, type ReplicaProcess } from "../helpers/startReplica.js";
 
 const MODEL = "loop";
@@ -26,8 +27,9 @@ describe("llmserve replica with 2 threads (fastDecode: persistent threadpool, na
     home.remove();
   });
 
-  it("should log which decode path it uses: the persistent pool and the native loop whenever the addon is built", () => {
-    const line = replica.stderr.find((entry) => entry.includes("decode threadpool:"));
+  it("should log which decode path it uses: the persistent pool and the native loop whenever the addon is built", async () => {
+    // stderr and the ready event (stdout) are separate pipes: the log line may be read just after ready.
+    const line = await waitFor("the decode path log line", () => replica.stderr.find((entry) => entry.includes("decode threadpool:")), 10_000);
     const addon = loadFastDecodeAddon();
     expect(line).toMatch(
       addon.ok
