@@ -9,7 +9,7 @@ import { buildLlamaCpp, bundledLlamaCppCommit } from "./lib/buildLlamaCpp.mjs";
 import { prepareBenchInstance, servedModelSettings } from "./lib/benchInstance.mjs";
 import { e2eTargets } from "./lib/e2eTargets.mjs";
 import { startInstance, stopInstanceTimed } from "./lib/instanceLifecycle.mjs";
-import { forceStop, residentMemory, writeServeConfig } from "./lib/llmserveCli.mjs";
+import { forceStop, llmserveBin, residentMemory, writeServeConfig } from "./lib/llmserveCli.mjs";
 import { machineInfo } from "./lib/machineInfo.mjs";
 import { freePort, startLlamaServer, startReferenceFront, startReplica } from "./lib/processes.mjs";
 import { measureProxyOverhead } from "./lib/proxyOverhead.mjs";
@@ -66,7 +66,7 @@ async function lifecycleCycle(home, configPath, options) {
 async function timedStandaloneReplica(home, configPath, options) {
   const t0 = performance.now();
   const replica = await startReplica({
-    bin: path.join(root, "bin", "llmserve.js"),
+    bin: llmserveBin(root),
     configPath,
     modelId: MODEL_ID,
     env: { LLMSERVE_THREADS: String(options.threads) },

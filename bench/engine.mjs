@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { resolveBenchModel } from "./lib/benchModels.mjs";
 import { buildLlamaCpp, bundledLlamaCppCommit } from "./lib/buildLlamaCpp.mjs";
 import { runLlamaBench } from "./lib/llamaBench.mjs";
+import { llmserveBin } from "./lib/llmserveCli.mjs";
 import { machineInfo } from "./lib/machineInfo.mjs";
 import { cpuTimeMs, startLlamaServer, startReplica } from "./lib/processes.mjs";
 import { median, percentile, ratio } from "./lib/stats.mjs";
@@ -45,7 +46,7 @@ async function startServers(model, options, log) {
   const servers = {};
   const home = mkdtempSync(path.join(os.tmpdir(), "llmserve-bench-"));
   const configPath = writeReplicaConfig(home, model, options);
-  const bin = path.join(root, "bin", "llmserve.js");
+  const bin = llmserveBin(root);
   for (const name of ["stock", "fast"]) {
     if (!options.contenders.includes(name)) continue;
     const mode = name === "fast" ? "on" : "off";

@@ -33,6 +33,7 @@ const { values } = parseArgs({
     cycles: { type: "string" },
     out: { type: "string" },
     "no-build": { type: "boolean", default: false },
+    installed: { type: "string" },
     "no-references": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
@@ -60,7 +61,9 @@ if (values.help) {
   --cycles N              run/shutdown cycles (default 3; the first one serves the traffic)
   --no-references         leave the reference fronts (node:http proxy, tcp relay) out of the throughput rows
   --out FILE              JSON file (only with --only)
-  --no-build              skip npm run build`);
+  --no-build              skip npm run build
+  --installed DIR         run llmserve from an installed package (e.g. node_modules/llmserve after installing the
+                          npm pack tarball in an empty directory) instead of this clone; implies --no-build`);
   process.exit(0);
 }
 
@@ -70,7 +73,8 @@ const suites = values.only !== undefined ? list(values.only) : SUITES;
 for (const suite of suites) if (!SUITES.includes(suite)) throw new Error(`unknown bench ${suite} (${SUITES.join(", ")})`);
 const out = suites.length === 1 ? values.out : undefined;
 
-if (!values["no-build"]) {
+if (values.installed !== undefined) process.env.LLMSERVE_BENCH_INSTALLED = path.resolve(values.installed);
+if (!values["no-build"] && values.installed === undefined) {
   execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
   execFileSync(process.execPath, ["scripts/buildFastDecode.mjs"], { cwd: root, stdio: "inherit" });
 }

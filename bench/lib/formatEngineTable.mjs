@@ -9,7 +9,7 @@ export function formatEngineTable(result) {
   lines.push(
     `machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, load average ${m.loadAverage.join(" ")} -> ${m.loadAverageAfter?.join(" ") ?? "?"}; ` +
       `node ${m.node}, node-llama-cpp ${m.nodeLlamaCpp}, llama.cpp ${result.llamaCppCommit}; threads ${result.settings.threads}, ` +
-      `slots ${result.settings.slots}, ${result.settings.repeat} interleaved repeats (median)`,
+      `slots ${result.settings.slots}, ${result.settings.repeat} interleaved repeats (median); llmserve from ${m.llmserve ?? "this clone"}`,
   );
   for (const model of result.models) {
     lines.push("");

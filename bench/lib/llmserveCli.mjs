@@ -62,9 +62,18 @@ export function writeServeConfig(file, { modelId, modelPath, port, replicas = 1,
   return file;
 }
 
+/**
+ * The llmserve entry point the benches run: the clone's `bin/llmserve.js`, or an installed package's when
+ * LLMSERVE_BENCH_INSTALLED names its directory (`npm run bench -- --installed DIR`: the package as a user installs it).
+ */
+export function llmserveBin(root) {
+  const installed = process.env.LLMSERVE_BENCH_INSTALLED;
+  return path.join(installed !== undefined && installed !== "" ? path.resolve(installed) : root, "bin", "llmserve.js");
+}
+
 /** Runs `llmserve ARGS` with LLMSERVE_HOME=home; resolves `{ code, stdout, stderr, ms }` (ms: spawn to exit). */
 export function llmserve(root, home, args, { timeoutMs = 300_000 } = {}) {
-  const bin = path.join(root, "bin", "llmserve.js");
+  const bin = llmserveBin(root);
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(process.execPath, [bin, ...args], { env: { ...process.env, LLMSERVE_HOME: home }, timeout: timeoutMs, maxBuffer: 16 << 20 },
@@ -153,7 +162,7 @@ export async function waitGone(pids, { timeoutMs = 60_000, intervalMs = 2 } = {}
 export function forceStop(root, home, pids = []) {
   if (existsSync(path.join(home, "state.json"))) {
     try {
-      execFileSync(process.execPath, [path.join(root, "bin", "llmserve.js"), "shutdown", "-y"], {
+      execFileSync(process.execPath, [llmserveBin(root), "shutdown", "-y"], {
         env: { ...process.env, LLMSERVE_HOME: home },
         stdio: "ignore",
         timeout: 60_000,

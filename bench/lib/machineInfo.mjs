@@ -17,5 +17,6 @@ export function machineInfo() {
     platform: `${process.platform}-${process.arch}`,
     node: process.version,
     nodeLlamaCpp,
+    llmserve: process.env.LLMSERVE_BENCH_INSTALLED ? `installed package at ${process.env.LLMSERVE_BENCH_INSTALLED}` : "this clone",
   };
 }
