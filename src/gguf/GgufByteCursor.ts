@@ -51,6 +51,18 @@ export class GgufByteCursor {
     this.position = Number(end);
   }
 
+  public u16(): number {
+    const value = this.buffer.readUInt16LE(this.position - this.bufferStart);
+    this.position += 2;
+    return value;
+  }
+
+  public i32(): number {
+    const value = this.buffer.readInt32LE(this.position - this.bufferStart);
+    this.position += 4;
+    return value;
+  }
+
   public u32(): number {
     const value = this.buffer.readUInt32LE(this.position - this.bufferStart);
     this.position += 4;

@@ -14,6 +14,14 @@ export interface GgufHeaderSummary {
   /** The byte the last tensor's data ends at: the least size the file must have. */
   readonly expectedSize: number;
   readonly fileSize: number;
+  /** `split.no` (0-based), `split.count` and `split.tensors.count` of a part of a split model (llama.cpp's gguf-split). */
+  readonly split?: GgufSplitKeys;
+}
+
+export interface GgufSplitKeys {
+  readonly no?: number;
+  readonly count?: number;
+  readonly tensorsCount?: number;
 }
 
 const GGUF_MAGIC = "GGUF";
@@ -33,6 +41,12 @@ const MIN_TENSOR_INFO_BYTES = 8 + 4 + 8 + 4 + 8;
 /** More tensors or metadata entries than this is corruption, not a model cut short (its header alone would be > 50 GB). */
 const PLAUSIBLE_COUNT = 1n << 32n;
 const INT64_MAX = (1n << 63n) - 1n;
+/** The split keys and their types, as llama.cpp's loader reads them (a key of another type fails its load). */
+const SPLIT_KEYS: ReadonlyMap<string, { field: keyof GgufSplitKeys; type: number; typeName: string }> = new Map([
+  ["split.no", { field: "no", type: 2, typeName: "uint16" }],
+  ["split.count", { field: "count", type: 2, typeName: "uint16" }],
+  ["split.tensors.count", { field: "tensorsCount", type: 5, typeName: "int32" }],
+] as const);
 
 /**
  * Reads a GGUF file's header and checks it the way llama.cpp will, but against the file's size first: counts,
@@ -87,6 +101,7 @@ async function readHeader(cursor: GgufByteCursor): Promise<GgufHeaderSummary> {
   }
 
   let alignment = DEFAULT_ALIGNMENT;
+  const split: { -readonly [K in keyof GgufSplitKeys]: GgufSplitKeys[K] } = {};
   const keys = new Set<string>();
   for (let index = 0; index < Number(metadataCount); index++) {
     const at = cursor.position;
@@ -95,7 +110,9 @@ async function readHeader(cursor: GgufByteCursor): Promise<GgufHeaderSummary> {
     keys.add(key);
     await cursor.need(4, `the type of metadata "${key}"`);
     const type = cursor.u32();
+    const splitKey = SPLIT_KEYS.get(key);
     if (key === "general.alignment") alignment = await readAlignment(cursor, type);
+    else if (splitKey !== undefined) split[splitKey.field] = await readSplitKey(cursor, key, type, splitKey);
     else await skipValue(cursor, type, `metadata "${key}"`);
   }
 
@@ -154,6 +171,7 @@ async function readHeader(cursor: GgufByteCursor): Promise<GgufHeaderSummary> {
     dataOffset: Number(dataOffset),
     expectedSize: Number(lastEnd === undefined ? dataOffset : dataOffset + lastEnd.offset + lastEnd.size),
     fileSize,
+    ...(Object.keys(split).length > 0 ? { split } : {}),
   };
 }
 
@@ -178,6 +196,12 @@ async function readAlignment(cursor: GgufByteCursor, type: number): Promise<numb
     throw new HeaderProblem(`metadata "general.alignment" is ${alignment}, not a power of 2`);
   }
   return alignment;
+}
+
+async function readSplitKey(cursor: GgufByteCursor, key: string, type: number, expected: { type: number; typeName: string }): Promise<number> {
+  if (type !== expected.type) throw new HeaderProblem(`metadata "${key}" has type ${type}, expected ${expected.typeName} (${expected.type})`);
+  await cursor.need(expected.type === 2 ? 2 : 4, `the value of "${key}"`);
+  return expected.type === 2 ? cursor.u16() : cursor.i32();
 }
 
 async function skipValue(cursor: GgufByteCursor, type: number, what: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { GgufInsights, readGgufFileInfo, type Llama } from "node-llama-cpp";
-import { checkGgufHeader } from "../gguf/checkGgufHeader.js";
+import { checkGgufModel } from "../gguf/checkGgufModel.js";
 
 /** What one replica needs in memory, from the GGUF header alone (no weights read). */
 export type ReplicaMemoryEstimate = {
@@ -38,14 +38,15 @@ const DEFAULT_CONTEXT_SIZE = 4096;
  * Estimates the memory a replica of this GGUF needs before loading it: weights with every layer offloaded plus the
  * KV cache for `contextSize x sequences`, by node-llama-cpp's GgufInsights (which simulates the load when its
  * native addon can, else uses its heuristic). Only the header is read, so this is cheap even for a 20 GB file.
- * Both the device and the host parts are counted, which errs on the side of "does not fit". The header is checked
- * against the file first (`checkGgufHeader`), so a corrupt one fails in milliseconds instead of being parsed.
+ * Both the device and the host parts are counted, which errs on the side of "does not fit". A split model is given by
+ * its first part and estimated over all its parts (node-llama-cpp reads the tensors of every part). Each header is
+ * checked against its file first (`checkGgufModel`), so a corrupt one fails in milliseconds instead of being parsed.
  */
 export async function estimateReplicaMemory(
   ggufPath: string,
   options: EstimateReplicaMemoryOptions & { llama?: Llama } = {},
 ): Promise<ReplicaMemoryEstimate> {
-  await checkGgufHeader(ggufPath);
+  await checkGgufModel(ggufPath);
   const info = await readGgufFileInfo(ggufPath, { readTensorInfo: true });
   const insights = await GgufInsights.from(info, options.llama);
   return estimateMemoryFromInsights(insights, options);

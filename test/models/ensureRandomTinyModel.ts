@@ -19,16 +19,20 @@ const HEADS = 4;
  * model's shape in miniature; a few hundred KB, milliseconds per token on one CPU thread.
  */
 export function ensureRandomTinyModel(options: EnsureModelOptions & { seed?: number } = {}): string {
+  return ensureCachedGguf("random-tiny", randomTinyModel(options.seed), options);
+}
+
+/** The spec `ensureRandomTinyModel` writes (e.g. to split it into parts with `splitGgufSpec`). */
+export function randomTinyModel(seed = 7): GgufFileSpec {
   const vocabulary = scriptedVocabulary();
-  const spec = randomTinyModelSpec({
+  return randomTinyModelSpec({
     name: "llmserve random tiny",
     vocabulary,
     chatTemplate: qwen3ChatTemplate,
     eosTokenId: vocabulary.idOf(SCRIPTED_END_TOKEN),
     bosTokenId: vocabulary.idOf("<|endoftext|>"),
-    seed: options.seed ?? 7,
+    seed,
   });
-  return ensureCachedGguf("random-tiny", spec, options);
 }
 
 export interface RandomTinyModelOptions {

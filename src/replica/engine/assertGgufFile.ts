@@ -1,14 +1,15 @@
-import { checkGgufHeader } from "../../gguf/checkGgufHeader.js";
+import { checkGgufModel } from "../../gguf/checkGgufModel.js";
 import { GgufFormatError } from "../../gguf/errors/GgufFormatError.js";
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 
 /**
- * Fails with a clear message unless `path` is a readable GGUF whose header is consistent with the file (see
- * `checkGgufHeader`): "PATH is not a valid GGUF: truncated at byte N of M (...)", never llama.cpp's words.
+ * Fails with a clear message unless `path` is a readable GGUF whose header is consistent with the file, every part
+ * of a split model included (see `checkGgufModel`): "PATH is not a valid GGUF: truncated at byte N of M (...)",
+ * never llama.cpp's words.
  */
 export async function assertGgufFile(path: string): Promise<void> {
   try {
-    await checkGgufHeader(path);
+    await checkGgufModel(path);
   } catch (error) {
     if (error instanceof GgufFormatError) throw new ModelLoadError(error.message);
     const code = (error as NodeJS.ErrnoException).code;

@@ -120,6 +120,14 @@ describe("checkGgufHeader", () => {
     expect((await checkGgufHeader(write(aligned))).alignment).toBe(64);
   });
 
+  it("should read the split keys of a split model's part, and refuse them with a type llama.cpp refuses", async () => {
+    const part = { ...spec, metadata: { ...spec.metadata, "split.no": { type: "uint16", value: 1 }, "split.count": { type: "uint16", value: 3 }, "split.tensors.count": { type: "int32", value: 7 } } } as const;
+    expect((await checkGgufHeader(write(encodeGguf(part)))).split).toEqual({ no: 1, count: 3, tensorsCount: 7 });
+    expect((await checkGgufHeader(write(valid))).split).toBeUndefined();
+    const wide = { ...part, metadata: { ...part.metadata, "split.count": { type: "uint32", value: 3 } } } as const;
+    expect(await problem(write(encodeGguf(wide)))).toBe('metadata "split.count" has type 4, expected uint16 (2)');
+  });
+
   it("should refuse a file that is not a GGUF at all", async () => {
     expect(await problem(write(Buffer.from("this is plain text\n")))).toBe('expected the magic "GGUF" at byte 0, found "this"');
     expect(await problem(write(Buffer.alloc(0)))).toBe("the file is empty");
