@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
-import { ggufSplitInfo } from "../protocol/ggufSplitInfo.js";
+import { ggufSplitInfo, ggufSplitPath } from "../protocol/ggufSplitInfo.js";
 import { selectSplitParts } from "../protocol/selectSplitParts.js";
 import { checkGgufHeader, type GgufHeaderSummary } from "./checkGgufHeader.js";
 import { GgufFormatError } from "./errors/GgufFormatError.js";
@@ -26,16 +26,16 @@ export async function checkGgufModel(path: string): Promise<GgufModelSummary> {
   if (count <= 1) return { parts: [{ path, header }], totalBytes: header.fileSize, tensorCount: header.tensorCount };
 
   const no = header.split?.no;
-  const firstName = `${ggufSplitInfo(path)?.prefix ?? path.replace(/\.gguf$/i, "")}-00001-of-${pad(count)}.gguf`;
+  const info = ggufSplitInfo(path);
   if (no === undefined) throw new GgufFormatError(path, `it says it is one of ${count} split parts but has no "split.no"`);
   if (no !== 0) {
-    throw new GgufFormatError(path, `it is part ${no + 1} of ${count} of a split model: load the first part (${basename(firstName)})`);
+    const first = basename(ggufSplitPath(info?.prefix ?? path, 1, count));
+    throw new GgufFormatError(path, `it is part ${no + 1} of ${count} of a split model: load the first part (${first})`);
   }
-  const info = ggufSplitInfo(path);
   if (info === undefined || info.index !== 1 || info.count !== count) {
     throw new GgufFormatError(
       path,
-      `it is the first of ${count} split parts, but its name does not end in -00001-of-${pad(count)}.gguf, which llama.cpp needs to find the others`,
+      `it is the first of ${count} split parts, but its name does not end in ${ggufSplitPath("", 1, count)}, which llama.cpp needs to find the others`,
     );
   }
   const parts = [{ path, header }];
@@ -56,8 +56,4 @@ export async function checkGgufModel(path: string): Promise<GgufModelSummary> {
     throw new GgufFormatError(path, `"split.tensors.count" is ${expected}, but its ${count} parts hold ${tensorCount} tensors`);
   }
   return { parts, totalBytes: parts.reduce((sum, part) => sum + part.header.fileSize, 0), tensorCount };
-}
-
-function pad(value: number): string {
-  return String(value).padStart(5, "0");
 }

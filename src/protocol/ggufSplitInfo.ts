@@ -23,3 +23,8 @@ export function ggufSplitInfo(path: string): GgufSplitInfo | undefined {
   }
   return { prefix, index, count };
 }
+
+/** The path of part `index` (1-based) of `count` (`llama_split_path`): `PREFIX-00002-of-00003.gguf`. */
+export function ggufSplitPath(prefix: string, index: number, count: number): string {
+  return `${prefix}-${String(index).padStart(5, "0")}-of-${String(count).padStart(5, "0")}.gguf`;
+}

@@ -1,4 +1,4 @@
-import { ggufSplitInfo } from "./ggufSplitInfo.js";
+import { ggufSplitInfo, ggufSplitPath } from "./ggufSplitInfo.js";
 
 /**
  * For a file list, the parts of `file`: itself, or every part of `name-00001-of-00003.gguf`; none when a part is
@@ -9,6 +9,6 @@ export function selectSplitParts(file: string): (paths: readonly string[]) => st
   const parts =
     info === undefined || info.count <= 1
       ? [file]
-      : Array.from({ length: info.count }, (_, index) => `${info.prefix}-${String(index + 1).padStart(5, "0")}-of-${String(info.count).padStart(5, "0")}.gguf`);
+      : Array.from({ length: info.count }, (_, index) => ggufSplitPath(info.prefix, index + 1, info.count));
   return (paths) => (paths.length === 0 || parts.every((part) => paths.includes(part)) ? parts : []);
 }
