@@ -10,7 +10,8 @@
 #   2. llmserve gpus: the inventory accelerator_type is matched against
 #   3. a real placement run: the 254M benchmark model with accelerator_type matching the card; status must show the
 #      GPU, CUDA_VISIBLE_DEVICES and "native loop, ..., CUDA"; the fit check's estimate against what nvidia-smi sees
-#   4. the engine bench on CUDA, native loop (fast) vs stock, 254M and 1.5B shapes, tokens/s at 1/4/16 streams
+#   4. the engine bench on CUDA, native loop (fast) vs stock, 254M and 1.5B shapes, tokens/s at 1/4/16 streams, run
+#      from the installed package (bench/run.mjs --installed) or, without the registry, from the clone
 # Everything goes to OUT_DIR (default bench/results/gpu-check-<date>/), the summary to summary.md there.
 # bench/README.md ("GPU readiness") says how to run it on a lent machine and what that needs.
 set -euo pipefail
@@ -101,9 +102,11 @@ if [ "$INSTALL" = registry ]; then
   (cd "$WORK/project" && npm install --no-audit --no-fund "$WORK"/llmserve-*.tgz > "$OUT/install.log" 2>&1)
   say "- install: $(( $(date +%s) - T0 )) s ($(grep -c "fast decode addon: built" "$OUT/install.log" || true) addon build at postinstall)"
   DIST="$WORK/project/node_modules/llmserve/dist"
+  BENCH_FROM=(--installed "$WORK/project/node_modules/llmserve")
   llmserve() { (cd "$WORK/project" && npx --no llmserve "$@"); }
 else
   DIST="$ROOT/dist"
+  BENCH_FROM=(--no-build)
   llmserve() { node "$ROOT/bin/llmserve.js" "$@"; }
 fi
 cd "$WORK/project"
@@ -166,7 +169,7 @@ step "4. engine bench on CUDA (native loop vs stock), 254M and 1.5B"
 cd "$ROOT"
 LEFT=$(( BUDGET_S - ($(date +%s) - START) ))
 [ "$LEFT" -gt 30 ] || { say "- engine bench: skipped, only ${LEFT} s of the ${BUDGET_S} s budget left"; exit 1; }
-timeout "$LEFT" node bench/run.mjs --only engine --no-build --models 254m,1.5b --contenders fast,stock --streams 1,4,16 --repeat 1 \
+timeout "$LEFT" node bench/run.mjs --only engine "${BENCH_FROM[@]}" --models 254m,1.5b --contenders fast,stock --streams 1,4,16 --repeat 1 \
   --out "$OUT/engine.json" 2>"$OUT/engine.log" | tee "$OUT/engine.md" \
   || say "- engine bench: stopped (exit $?; after ${LEFT} s it is cut off, see engine.log)"
 say ""
