@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
@@ -15,6 +15,7 @@ import {
   type ControllerSandbox,
 } from "../helpers/controllerHarness.js";
 import { startHubServer } from "../helpers/startHubServer.js";
+import { startReplica, writeReplicaConfig } from "../helpers/startReplica.js";
 import { ensureRandomTinyModel, randomTinyModel } from "../models/ensureRandomTinyModel.js";
 
 describe("a split GGUF from the hub, served through the controller", () => {
@@ -73,6 +74,26 @@ describe("a split GGUF from the hub, served through the controller", () => {
       expect(await portIsFree(port)).toBe(true);
     } finally {
       await hub.close();
+    }
+  });
+
+  it("should fail a replica of a local split model at once when a part is missing or a later part is given, saying which", async () => {
+    const { home } = sandbox;
+    const names = [0, 1, 2].map((index) => ggufSplitPartName(join(sandbox.dir, "Local-F32"), index, 3));
+    splitGgufSpec(randomTinyModel(), { parts: 3 }).forEach((part, index) => index !== 1 && writeFileSync(names[index]!, encodeGguf(part)));
+    const cases: [string, string, string][] = [
+      ["missing", names[0]!, `${names[0]!} is not a valid GGUF: part 2 of 3 is missing: ${names[1]!}`],
+      ["later", names[2]!, `${names[2]!} is not a valid GGUF: it is part 3 of 3 of a split model: load the first part (Local-F32-00001-of-00003.gguf)`],
+    ];
+    for (const [modelId, source, reason] of cases) {
+      const replica = startReplica(writeReplicaConfig(home.path, { modelId, source }), modelId, { home: home.path });
+      try {
+        const failed = await replica.waitForEvent((event) => event["event"] === "failed");
+        expect(failed["reason"]).toBe(reason);
+        expect(await replica.exited).toBe(1);
+      } finally {
+        await replica.kill();
+      }
     }
   });
 });
