@@ -184,7 +184,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
       if (lease === undefined) return;
       try {
-        const baseUrl = lease.replica.baseUrl();
+        const baseUrl = lease.resource.baseUrl();
         if (baseUrl === undefined) continue;
         observation.dispatched();
         await proxyToReplica({ req, res, body, baseUrl, path, dispatcher, headersTimeoutMs: options.requestTimeoutMs, tap: observation,
@@ -198,7 +198,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         const name = (error as Error).name;
         if (name === "HeadersTimeoutError") {
           // A gateway timeout: the replica may be frozen, so it gets no new request until a health check passes.
-          lease.replica.reportTimeout();
+          lease.resource.reportTimeout();
           return sendOpenAIError(res, 504, `The replica did not answer within http_options.request_timeout_s (${(options.requestTimeoutMs ?? 0) / 1000} s).`, {
             code: "request_timeout",
           });
