@@ -74,8 +74,8 @@ function resolveApplication(app: Application, segments: PathSegment[], input: Re
     return resolveLlmConfig(llmConfig, appEnv, input.baseDirOf([...llmSegments, "model_loading_config"]));
   });
   return {
-    name: app.name ?? "default",
-    routePrefix: app.route_prefix === undefined ? "/" : app.route_prefix,
+    name: app.name ?? (schemaDefault("Application", "name") as string),
+    routePrefix: app.route_prefix === undefined ? (schemaDefault("Application", "route_prefix") as string) : app.route_prefix,
     llmConfigs,
   };
 }
