@@ -38,10 +38,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       inFlight--;
       options.finished(seen.observation.record(res, seen.route), seen.deployment);
     });
-    handleApiRequest(api, req, res, seen).catch((error: unknown) => {
+    const failed = (error: unknown): void => {
       options.log(`internal error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
       sendOpenAIError(res, 500, "Internal error in the llmserve controller (see its log).");
-    });
+    };
+    try {
+      handleApiRequest(api, req, res, seen)?.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   });
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
 

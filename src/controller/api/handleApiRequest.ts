@@ -21,9 +21,10 @@ const MODEL_ENDPOINTS = new Set([
 
 /**
  * The route table, in the order it is checked: shutting down, CORS, health (no key needed), the API key, metrics,
- * models, the proxied endpoints; whatever is left goes to the console or is a 404.
+ * models, the proxied endpoints; whatever is left goes to the console or is a 404. Not async itself: it returns the
+ * promise of the handler that needs one, so the proxied path pays for no extra async frame. May throw.
  */
-export async function handleApiRequest(api: ApiContext, req: IncomingMessage, res: ServerResponse, seen: Observed): Promise<void> {
+export function handleApiRequest(api: ApiContext, req: IncomingMessage, res: ServerResponse, seen: Observed): Promise<void> | void {
   const { options } = api;
   const url = new URL(req.url ?? "/", "http://controller");
   if (api.draining()) return refuseWhileDraining(res, seen);
@@ -37,11 +38,7 @@ export async function handleApiRequest(api: ApiContext, req: IncomingMessage, re
   const models = scope.path === "/v1/models" || scope.path.startsWith("/v1/models/");
   if (models) seen.route = "/v1/models";
   if (models && req.method === "GET") return serveModels(res, scope, api.createdAt);
-  if (MODEL_ENDPOINTS.has(scope.path)) {
-    // Awaited, not returned: a returned promise costs the proxied path two more microtask hops.
-    await serveModelRequest(api, req, res, url, scope, seen);
-    return;
-  }
+  if (MODEL_ENDPOINTS.has(scope.path)) return serveModelRequest(api, req, res, url, scope, seen);
   seen.route = "unmatched";
   return serveUnmatched(api, req, res, url);
 }
