@@ -1,8 +1,6 @@
 import { errorAt, type Finding } from "./Finding.js";
+import { schemaDefault } from "./schemaDefault.js";
 import { isInteger, llmConfigsOf, recordAt } from "./walkConfig.js";
-
-const DEFAULT_MIN_REPLICAS = 1;
-const DEFAULT_MAX_REPLICAS = 1;
 
 /**
  * Replica-count rules the schema cannot express: num_replicas excludes autoscaling_config,
@@ -55,8 +53,8 @@ function autoscalingFindings(autoscaling: Record<string, unknown>, base: (string
   const findings: Finding[] = [];
   const minSet = autoscaling["min_replicas"] !== undefined;
   const maxSet = autoscaling["max_replicas"] !== undefined;
-  const min = minSet ? autoscaling["min_replicas"] : DEFAULT_MIN_REPLICAS;
-  const max = maxSet ? autoscaling["max_replicas"] : DEFAULT_MAX_REPLICAS;
+  const min = minSet ? autoscaling["min_replicas"] : schemaDefault("AutoscalingConfig", "min_replicas");
+  const max = maxSet ? autoscaling["max_replicas"] : schemaDefault("AutoscalingConfig", "max_replicas");
   const initial = autoscaling["initial_replicas"] ?? undefined;
   // Out-of-range counts are reported by the schema; comparing them as well would only add noise.
   if (!isCount(min, 0) || !isCount(max, 1) || (initial !== undefined && !isCount(initial, 0))) return findings;

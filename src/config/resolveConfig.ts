@@ -17,6 +17,7 @@ import type {
   ResolvedLlmConfig,
 } from "./ResolvedConfig.js";
 import { deepFreeze } from "./deepFreeze.js";
+import { schemaDefault } from "./schemaDefault.js";
 
 /** `num_replicas: auto` means Ray's AutoscalingConfig.default(). */
 const AUTO_NUM_REPLICAS: AutoscalingConfig = { min_replicas: 1, max_replicas: 100, target_ongoing_requests: 2 };
@@ -36,17 +37,17 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
   const { file } = input;
   const http = file.http_options ?? {};
   const httpOptions: ResolvedHttpOptions = {
-    host: http.host ?? "127.0.0.1",
-    port: http.port ?? 8000,
-    keep_alive_timeout_s: http.keep_alive_timeout_s ?? 5,
+    host: http.host ?? httpDefault("host"),
+    port: http.port ?? httpDefault("port"),
+    keep_alive_timeout_s: http.keep_alive_timeout_s ?? httpDefault("keep_alive_timeout_s"),
     ...(typeof http.request_timeout_s === "number" ? { request_timeout_s: http.request_timeout_s } : {}),
     ...(http.api_key_env !== undefined ? { api_key_env: http.api_key_env } : {}),
     ...(http.cors !== undefined
       ? {
           cors: {
             allowed_origins: http.cors.allowed_origins,
-            allowed_headers: http.cors.allowed_headers ?? [],
-            max_age_s: http.cors.max_age_s ?? 0,
+            allowed_headers: http.cors.allowed_headers ?? (schemaDefault("HttpOptions", "cors", "allowed_headers") as string[]),
+            max_age_s: http.cors.max_age_s ?? (schemaDefault("HttpOptions", "cors", "max_age_s") as number),
           },
         }
       : {}),
@@ -73,8 +74,8 @@ function resolveApplication(app: Application, segments: PathSegment[], input: Re
     return resolveLlmConfig(llmConfig, appEnv, input.baseDirOf([...llmSegments, "model_loading_config"]));
   });
   return {
-    name: app.name ?? "default",
-    routePrefix: app.route_prefix === undefined ? "/" : app.route_prefix,
+    name: app.name ?? (schemaDefault("Application", "name") as string),
+    routePrefix: app.route_prefix === undefined ? (schemaDefault("Application", "route_prefix") as string) : app.route_prefix,
     llmConfigs,
   };
 }
@@ -112,27 +113,36 @@ function resolveLlmConfig(
   };
 }
 
-/** Ray's autoscaling with every default resolved; undefined when num_replicas fixes the count. */
+/**
+ * Ray's autoscaling with every default resolved (the schema's, also for keys left out or null, and for a deployment
+ * with no autoscaling_config at all); undefined when num_replicas fixes the count.
+ */
 export function resolveAutoscaling(deployment: DeploymentConfig): ResolvedAutoscalingConfig | undefined {
   if (typeof deployment.num_replicas === "number") return undefined;
   const given = deployment.num_replicas === "auto" ? AUTO_NUM_REPLICAS : (deployment.autoscaling_config ?? {});
-  const min = given.min_replicas ?? 1;
-  const smoothing = given.smoothing_factor ?? 1;
-  const downscaleDelay = given.downscale_delay_s ?? 600;
+  const fallback = <K extends keyof AutoscalingConfig>(key: K): NonNullable<AutoscalingConfig[K]> =>
+    schemaDefault("AutoscalingConfig", key) as NonNullable<AutoscalingConfig[K]>;
+  const min = given.min_replicas ?? fallback("min_replicas");
+  const smoothing = given.smoothing_factor ?? fallback("smoothing_factor");
+  const downscaleDelay = given.downscale_delay_s ?? fallback("downscale_delay_s");
   return {
     min_replicas: min,
-    max_replicas: given.max_replicas ?? 1,
+    max_replicas: given.max_replicas ?? fallback("max_replicas"),
     initial_replicas: given.initial_replicas ?? min,
-    target_ongoing_requests: given.target_ongoing_requests ?? 2,
-    upscale_delay_s: given.upscale_delay_s ?? 30,
+    target_ongoing_requests: given.target_ongoing_requests ?? fallback("target_ongoing_requests"),
+    upscale_delay_s: given.upscale_delay_s ?? fallback("upscale_delay_s"),
     downscale_delay_s: downscaleDelay,
     downscale_to_zero_delay_s: given.downscale_to_zero_delay_s ?? downscaleDelay,
     upscaling_factor: given.upscaling_factor ?? given.upscale_smoothing_factor ?? smoothing,
     downscaling_factor: given.downscaling_factor ?? given.downscale_smoothing_factor ?? smoothing,
-    look_back_period_s: given.look_back_period_s ?? 30,
-    metrics_interval_s: given.metrics_interval_s ?? 10,
-    aggregation_function: given.aggregation_function ?? "mean",
+    look_back_period_s: given.look_back_period_s ?? fallback("look_back_period_s"),
+    metrics_interval_s: given.metrics_interval_s ?? fallback("metrics_interval_s"),
+    aggregation_function: given.aggregation_function ?? fallback("aggregation_function"),
   };
+}
+
+function httpDefault<K extends "host" | "port" | "keep_alive_timeout_s">(key: K): NonNullable<ResolvedHttpOptions[K]> {
+  return schemaDefault("HttpOptions", key) as NonNullable<ResolvedHttpOptions[K]>;
 }
 
 /** Ray normalises the input alias A10 to A10G. */

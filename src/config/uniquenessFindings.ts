@@ -1,4 +1,5 @@
 import { errorAt, type Finding, type PathSegment } from "./Finding.js";
+import { schemaDefault } from "./schemaDefault.js";
 import { applicationsOf, llmConfigsOf, recordAt } from "./walkConfig.js";
 
 /** Application names, route prefixes and (within an application) model ids must be unique, as in Ray. */
@@ -7,7 +8,7 @@ export function uniquenessFindings(root: unknown): Finding[] {
   const claimName = uniqueKeys(findings);
   const claimPrefix = uniqueKeys(findings);
   for (const { app, segments } of applicationsOf(root)) {
-    const name = app["name"] === undefined ? "default" : app["name"];
+    const name = app["name"] === undefined ? schemaDefault("Application", "name") : app["name"];
     if (typeof name === "string") {
       claimName(
         name,
@@ -15,7 +16,7 @@ export function uniquenessFindings(root: unknown): Finding[] {
         `application name '${name}' is used twice${app["name"] === undefined ? " (the default name)" : ""}; give each application a unique name`,
       );
     }
-    const prefix = app["route_prefix"] === undefined ? "/" : app["route_prefix"];
+    const prefix = app["route_prefix"] === undefined ? schemaDefault("Application", "route_prefix") : app["route_prefix"];
     if (typeof prefix === "string") {
       claimPrefix(
         prefix,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { replicaSpecFor, schemaDefaultMissing } from "../config/replicaSpecFor.js";
+import { schemaDefault } from "../config/schemaDefault.js";
 import type {
   ResolvedApplication,
   ResolvedAutoscalingConfig,
@@ -131,7 +132,7 @@ function deploymentSpec(config: ResolvedConfig, app: ResolvedApplication, llm: R
     replica,
     logging: resolveLogSettings(
       config.rawFile.logging_config,
-      config.rawFile.applications?.find((raw) => (raw.name ?? "default") === app.name)?.logging_config,
+      config.rawFile.applications?.find((raw) => (raw.name ?? schemaDefault("Application", "name")) === app.name)?.logging_config,
       llm.raw.deployment_config?.logging_config,
     ),
     engineMetrics: llm.raw.log_engine_metrics !== false && llm.raw.log_engine_metrics !== null,

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { LogSettings } from "../logLine.js";
 import { fileSafeName } from "../protocol/fileSafeName.js";
-import type { Autoscaler, AutoscalerFactory } from "./autoscalingHook.js";
+import type { Autoscaler, AutoscalerFactory, AutoscalingDecision } from "./autoscalingHook.js";
 import type { DeploymentRecord, ReplicaRecord } from "../protocol/ControllerState.js";
 import type { DeploymentSpec } from "./controllerSpec.js";
 import { classifyUpdate, decideDeployment } from "./deployment/decideDeployment.js";
@@ -116,11 +116,10 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
 
   const startReplica = (id: string, version: string): void => {
     const created = specOfVersion(state(), version)!;
-    const logFile = join(created.logging.logsDir ?? deps.logDir, "replicas", fileSafeName(initial.appName), fileSafeName(initial.modelId), `${id}.log`);
     const replica = superviseReplica({
       id,
       version,
-      logFile,
+      logFile: join(created.logging.logsDir ?? deps.logDir, "replicas", fileSafeName(initial.appName), fileSafeName(initial.modelId), `${id}.log`),
       healthCheckPeriodMs: created.healthCheckPeriodMs,
       healthCheckTimeoutMs: created.healthCheckTimeoutMs,
       stopGraceMs: deps.stopGraceMs,
@@ -152,8 +151,6 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     retirements.set(id, retirement);
   };
 
-  const all = (): SupervisedReplica[] => allReplicaIds(state()).flatMap((id) => replicas.get(id) ?? []);
-
   return {
     key,
     spec: () => currentSpec(state()),
@@ -180,15 +177,8 @@ export function createDeployment(initial: DeploymentSpec, deps: DeploymentDeps):
     acquire: (signal) => queue.acquire(signal),
     tryAcquire: () => queue.tryAcquire(),
     tick: (nowMs) => {
-      if (autoscaler === undefined || !canAutoscale(state())) return;
-      const decision = autoscaler({
-        nowMs,
-        runningReplicas: routableServing(state(), replicas).length,
-        targetReplicas: state().target,
-        ongoingRequests: all().reduce((sum, r) => sum + r.ongoing(), 0),
-        queuedRequests: queue.queued(),
-      });
-      if (decision === undefined || decision.targetReplicas === state().target) return;
+      const decision = askAutoscaler(autoscaler, state(), replicas, queue.queued(), nowMs);
+      if (decision === undefined) return;
       deps.onAutoscale?.(currentSpec(state()), state().target, decision.targetReplicas);
       dispatch({ type: "setTarget", target: decision.targetReplicas, reason: decision.reason });
     },
@@ -215,6 +205,20 @@ async function placeReplica(deps: DeploymentDeps, spec: DeploymentSpec, replicaI
 /** How a replica writes its log lines: with its id, in the deployment's encoding, from its level up. */
 function replicaLogEnv(id: string, logging: LogSettings): Record<string, string> {
   return { LLMSERVE_REPLICA_ID: id, LLMSERVE_LOG_ENCODING: logging.encoding, LLMSERVE_LOG_LEVEL: String(logging.level) };
+}
+
+/** The autoscaler's new target, when it wants one that differs from the current target (and may scale now). */
+function askAutoscaler(autoscaler: Autoscaler | undefined, state: DeploymentState, replicas: ReadonlyMap<string, SupervisedReplica>,
+  queuedRequests: number, nowMs: number): AutoscalingDecision | undefined {
+  if (autoscaler === undefined || !canAutoscale(state)) return undefined;
+  const decision = autoscaler({
+    nowMs,
+    runningReplicas: routableServing(state, replicas).length,
+    targetReplicas: state.target,
+    ongoingRequests: allReplicaIds(state).reduce((sum, id) => sum + (replicas.get(id)?.ongoing() ?? 0), 0),
+    queuedRequests,
+  });
+  return decision === undefined || decision.targetReplicas === state.target ? undefined : decision;
 }
 
 /** The serving version's ready replicas that are not retiring. */

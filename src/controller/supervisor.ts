@@ -98,13 +98,6 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   let resolveStop: ((gone: boolean) => void) | undefined;
   let stopped: Promise<boolean> | undefined;
   let ongoing = 0;
-  const ownerOf = (pid: number, startTime: string | undefined): GroupOwner => ({
-    home: resolve(llmserveHome()),
-    instanceId: process.env[INSTANCE_ID_ENV],
-    leader: { pid, ...(startTime !== undefined ? { startTime } : {}) },
-  });
-  /** Signals a group only after proving it is still the one this replica started. */
-  const isOurs = (pid: number, startTime: string | undefined): boolean => pid > 0 && isOurProcessGroup(pid, ownerOf(pid, startTime));
 
   const effects: Effects<ReplicaEffect> = {
     launch: () => void askPlacement(),
@@ -218,6 +211,20 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     },
     ongoing: () => ongoing,
   };
+}
+
+/** The owner a replica's process group must prove before it is signalled: this instance, this leader. */
+function ownerOf(pid: number, startTime: string | undefined): GroupOwner {
+  return {
+    home: resolve(llmserveHome()),
+    instanceId: process.env[INSTANCE_ID_ENV],
+    leader: { pid, ...(startTime !== undefined ? { startTime } : {}) },
+  };
+}
+
+/** Signals a group only after proving it is still the one this replica started. */
+function isOurs(pid: number, startTime: string | undefined): boolean {
+  return pid > 0 && isOurProcessGroup(pid, ownerOf(pid, startTime));
 }
 
 /** Starts a replica's process: detached (it leads its own process group), stderr appended to its log file. */

@@ -5,7 +5,7 @@ import { removeStaleStateLock } from "../process/stateLock.js";
 import { KILL_CONFIRM_MS, REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
 import { removeStateFile } from "../protocol/stateFile.js";
 import type { StopInstanceResult, StoppedProcess } from "./stopInstance.js";
-import { UNRECORDED_CONTROLLER_STOP_MS } from "./timeouts.js";
+import { unrecordedControllerStopMs } from "./timeouts.js";
 
 /**
  * Stops an instance whose state file is missing or damaged, from the processes found by their environment
@@ -19,7 +19,7 @@ export async function stopUnrecordedInstance(home: string, processes: readonly I
   const controllers = processes.filter((found) => found.role === "controller");
   await Promise.all(
     controllers.map((controller) =>
-      stopGroup(controller.pgid, UNRECORDED_CONTROLLER_STOP_MS, ownerOf(controller)),
+      stopGroup(controller.pgid, unrecordedControllerStopMs(), ownerOf(controller)),
     ),
   );
   const left = findInstanceProcesses(resolve(home));

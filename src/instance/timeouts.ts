@@ -1,3 +1,6 @@
+import { schemaDefault } from "../config/schemaDefault.js";
+import { REPLICA_STOP_GRACE_MS } from "../process/timeouts.js";
+
 /** Durations (ms) of the CLI side of an instance: run, status, shutdown, logs. */
 
 /** `run`: from spawning the controller to its `started` line (lock taken, ports bound). */
@@ -14,6 +17,9 @@ export const SHUTDOWN_MARGIN_MS = 5_000;
 export const LOG_TAIL_POLL_INTERVAL_MS = 200;
 /**
  * `shutdown` of an instance whose state file is lost (its graceful_shutdown_timeout_s with it): how long its
- * controller gets after SIGTERM: Ray's default graceful_shutdown_timeout_s (20 s), the replica grace and a margin.
+ * controller gets after SIGTERM: the schema's default graceful_shutdown_timeout_s, the replica grace and a margin.
  */
-export const UNRECORDED_CONTROLLER_STOP_MS = 30_000;
+export function unrecordedControllerStopMs(): number {
+  const graceful = schemaDefault("DeploymentConfig", "graceful_shutdown_timeout_s") as number;
+  return graceful * 1000 + REPLICA_STOP_GRACE_MS + SHUTDOWN_MARGIN_MS;
+}

@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["config", "gpu"],
   ["reasoning", "tools", "gguf"],
   ["process", "protocol"],
-  ["errors", "text", "(src)"],
+  ["errors", "text", "lease", "(src)"],
 ];
 
 /** Imports that stay inside one module but still point the wrong way. */

@@ -1,4 +1,4 @@
-import type { AutoscalingPolicyConfig } from "./AutoscalingPolicyConfig.js";
+import type { ResolvedAutoscalingConfig } from "../../config/ResolvedConfig.js";
 
 /** Total ongoing requests (running in replicas plus waiting in the controller's queue) at one moment. */
 export type OngoingRequestsSample = { readonly timeMs: number; readonly ongoing: number };
@@ -10,7 +10,7 @@ export type OngoingRequestsSample = { readonly timeMs: number; readonly ongoing:
 export function aggregateOngoingRequests(
   samples: readonly OngoingRequestsSample[],
   nowMs: number,
-  config: Pick<AutoscalingPolicyConfig, "look_back_period_s" | "aggregation_function">,
+  config: Pick<ResolvedAutoscalingConfig, "look_back_period_s" | "aggregation_function">,
 ): number {
   const since = nowMs - config.look_back_period_s * 1000;
   const inWindow = samples.filter((sample) => sample.timeMs > since && sample.timeMs <= nowMs).map((sample) => sample.ongoing);

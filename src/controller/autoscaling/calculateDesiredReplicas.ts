@@ -1,4 +1,4 @@
-import { downscalingFactor, upscalingFactor, type AutoscalingPolicyConfig } from "./AutoscalingPolicyConfig.js";
+import type { ResolvedAutoscalingConfig } from "../../config/ResolvedConfig.js";
 
 const CEIL_EPSILON = 1e-9;
 
@@ -9,10 +9,10 @@ const CEIL_EPSILON = 1e-9;
  * fewer; clamped to [min_replicas, max_replicas]. `running` must be at least 1.
  * Unlike Ray, a product within 1e-9 above a whole number is not rounded up.
  */
-export function calculateDesiredReplicas(config: AutoscalingPolicyConfig, totalOngoingRequests: number, runningReplicas: number): number {
+export function calculateDesiredReplicas(config: ResolvedAutoscalingConfig, totalOngoingRequests: number, runningReplicas: number): number {
   if (runningReplicas < 1) throw new RangeError("calculateDesiredReplicas needs at least one running replica");
   const errorRatio = totalOngoingRequests / (config.target_ongoing_requests * runningReplicas);
-  const factor = errorRatio >= 1 ? upscalingFactor(config) : downscalingFactor(config);
+  const factor = errorRatio >= 1 ? config.upscaling_factor : config.downscaling_factor;
   // The epsilon keeps float noise (3 x 2.3333333333333335 = 7.000000000000001) from adding a replica Ray would add.
   let desired = Math.ceil(runningReplicas * (1 + (errorRatio - 1) * factor) - CEIL_EPSILON);
   if (Math.ceil(runningReplicas * errorRatio) < runningReplicas && desired === runningReplicas) desired -= 1;

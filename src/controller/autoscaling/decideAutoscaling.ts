@@ -1,9 +1,9 @@
 import { aggregateOngoingRequests, type OngoingRequestsSample } from "./aggregateOngoingRequests.js";
-import { upscalingFactor, type AutoscalingPolicyConfig } from "./AutoscalingPolicyConfig.js";
+import type { ResolvedAutoscalingConfig } from "../../config/ResolvedConfig.js";
 import { calculateDesiredReplicas } from "./calculateDesiredReplicas.js";
 
 export type AutoscalingInput = {
-  readonly config: AutoscalingPolicyConfig;
+  readonly config: ResolvedAutoscalingConfig;
   readonly nowMs: number;
   /** Replicas that are ready and serving (not starting, not draining). */
   readonly runningReplicas: number;
@@ -59,7 +59,7 @@ export function decideAutoscaling(input: AutoscalingInput, state: AutoscalingPol
 
   if (runningReplicas === 0) {
     const demand = input.queuedRequests > 0 || total > 0;
-    const target = demand ? Math.min(config.max_replicas, Math.max(Math.ceil(upscalingFactor(config)), targetReplicas)) : targetReplicas;
+    const target = demand ? Math.min(config.max_replicas, Math.max(Math.ceil(config.upscaling_factor), targetReplicas)) : targetReplicas;
     return decision(input, target, target, total, undefined, undefined);
   }
 

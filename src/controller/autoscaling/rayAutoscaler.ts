@@ -1,7 +1,5 @@
-import type { ResolvedAutoscalingConfig } from "../../config/ResolvedConfig.js";
 import type { Autoscaler, AutoscalerFactory } from "../autoscalingHook.js";
 import type { OngoingRequestsSample } from "./aggregateOngoingRequests.js";
-import { autoscalingConfigWithDefaults, type AutoscalingPolicyConfig } from "./AutoscalingPolicyConfig.js";
 import { decideAutoscaling, INITIAL_AUTOSCALING_STATE, type AutoscalingPolicyState } from "./decideAutoscaling.js";
 
 /**
@@ -11,7 +9,7 @@ import { decideAutoscaling, INITIAL_AUTOSCALING_STATE, type AutoscalingPolicySta
  */
 export const rayAutoscaler: AutoscalerFactory = (spec) => {
   if (spec.autoscaling === undefined) return undefined;
-  const config = policyConfig(spec.autoscaling);
+  const config = spec.autoscaling;
   const windowMs = (config.look_back_period_s + config.metrics_interval_s) * 1000;
   let state: AutoscalingPolicyState = INITIAL_AUTOSCALING_STATE;
   let samples: OngoingRequestsSample[] = [];
@@ -48,8 +46,3 @@ export const rayAutoscaler: AutoscalerFactory = (spec) => {
   };
   return autoscaler;
 };
-
-/** Ray's policy config, checked the way Ray checks it (max >= min, ...). */
-function policyConfig(resolved: ResolvedAutoscalingConfig): AutoscalingPolicyConfig {
-  return autoscalingConfigWithDefaults(resolved);
-}

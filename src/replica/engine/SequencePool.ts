@@ -1,41 +1,35 @@
 import type { Token } from "node-llama-cpp";
+import { type Lease, LeaseQueue } from "../../lease/LeaseQueue.js";
 import { QueueFullError } from "../errors/QueueFullError.js";
 import { RequestAbortedError } from "../errors/RequestAbortedError.js";
 import type { GenerationSequence } from "./GenerationSequence.js";
 
 /** A sequence lent to one request; call `release()` exactly once when done (extra calls are ignored). */
-export interface SequenceLease {
-  readonly sequence: GenerationSequence;
-  release(): void;
-}
-
-interface Waiter {
-  readonly tokens: readonly Token[];
-  readonly resolve: (lease: SequenceLease) => void;
-  readonly reject: (error: Error) => void;
-  readonly signal: AbortSignal | undefined;
-  readonly onAbort: () => void;
-}
+export type SequenceLease = Lease<GenerationSequence>;
 
 /**
  * A fixed pool of context sequences reused across requests (never disposed and re-created: node-llama-cpp #623).
  * A request gets the free sequence whose cached tokens share the longest prefix with its prompt, so a follow-up
  * turn of a conversation re-evaluates only what is new. When all are busy, requests wait in FIFO order up to
- * `maxQueued`; beyond that `acquire` throws `QueueFullError`.
+ * `maxQueued`; beyond that `acquire` rejects with `QueueFullError`, and an aborted wait with `RequestAbortedError`.
  */
 export class SequencePool {
   readonly #free: GenerationSequence[];
-  readonly #waiters: Waiter[] = [];
-  readonly #maxQueued: number;
   readonly #size: number;
   /** Position in the constructor's list: sequences are created in sequence-id order. */
   readonly #positions: Map<GenerationSequence, number>;
+  readonly #queue: LeaseQueue<GenerationSequence, readonly Token[]>;
 
   public constructor(sequences: readonly GenerationSequence[], maxQueued: number) {
     this.#free = [...sequences];
     this.#size = sequences.length;
     this.#positions = new Map(sequences.map((sequence, index) => [sequence, index]));
-    this.#maxQueued = maxQueued;
+    this.#queue = new LeaseQueue({
+      take: (tokens) => (this.#free.length > 0 ? this.#takeBest(tokens) : undefined),
+      give: (sequence) => this.#free.push(sequence),
+      maxQueued: () => maxQueued,
+      errors: { queueFull: (_queued, max) => new QueueFullError(max), aborted: () => new RequestAbortedError() },
+    });
   }
 
   /** Requests holding a sequence now. */
@@ -45,7 +39,7 @@ export class SequencePool {
 
   /** Requests waiting for a sequence. */
   public get queued(): number {
-    return this.#waiters.length;
+    return this.#queue.queued;
   }
 
   public get size(): number {
@@ -53,48 +47,7 @@ export class SequencePool {
   }
 
   public acquire(tokens: readonly Token[], signal?: AbortSignal): Promise<SequenceLease> {
-    if (signal?.aborted === true) return Promise.reject(new RequestAbortedError());
-    if (this.#free.length > 0 && this.#waiters.length === 0) {
-      return Promise.resolve(this.#lease(this.#takeBest(tokens)));
-    }
-    if (this.#waiters.length >= this.#maxQueued) return Promise.reject(new QueueFullError(this.#maxQueued));
-    return new Promise<SequenceLease>((resolve, reject) => {
-      const waiter: Waiter = {
-        tokens,
-        resolve,
-        reject,
-        signal,
-        onAbort: () => {
-          const index = this.#waiters.indexOf(waiter);
-          if (index >= 0) this.#waiters.splice(index, 1);
-          reject(new RequestAbortedError());
-        },
-      };
-      signal?.addEventListener("abort", waiter.onAbort, { once: true });
-      this.#waiters.push(waiter);
-    });
-  }
-
-  #lease(sequence: GenerationSequence): SequenceLease {
-    let released = false;
-    return {
-      sequence,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#free.push(sequence);
-        this.#handOut();
-      },
-    };
-  }
-
-  #handOut(): void {
-    while (this.#free.length > 0) {
-      const waiter = this.#waiters.shift();
-      if (waiter === undefined) return;
-      waiter.signal?.removeEventListener("abort", waiter.onAbort);
-      waiter.resolve(this.#lease(this.#takeBest(waiter.tokens)));
-    }
+    return this.#queue.acquire(tokens, signal);
   }
 
   #order(sequence: GenerationSequence): number {

@@ -55,7 +55,7 @@ export async function runGeneration(
   try {
     options.onStart?.();
     const result = await generateText({
-      sequence: lease.sequence,
+      sequence: lease.resource,
       model: engine.model,
       promptTokens,
       maxTokens,

@@ -1,36 +1,40 @@
 import { describe, expect, it } from "vitest";
 import { aggregateOngoingRequests } from "../../../src/controller/autoscaling/aggregateOngoingRequests.js";
-import {
-  autoscalingConfigWithDefaults,
-  RAY_AUTOSCALING_DEFAULTS,
-} from "../../../src/controller/autoscaling/AutoscalingPolicyConfig.js";
 import { calculateDesiredReplicas } from "../../../src/controller/autoscaling/calculateDesiredReplicas.js";
 import { resolveAutoscaling } from "../../../src/config/resolveConfig.js";
+import { autoscalingPolicy } from "../../helpers/autoscalingPolicy.js";
 
-describe("autoscalingConfigWithDefaults", () => {
-  it("should fill Ray's defaults", () => {
-    expect(autoscalingConfigWithDefaults({})).toEqual({
+describe("resolveAutoscaling", () => {
+  it("should fill Ray's defaults from the schema, with or without an autoscaling_config", () => {
+    const defaults = {
       min_replicas: 1,
       max_replicas: 1,
+      initial_replicas: 1,
       target_ongoing_requests: 2,
       upscale_delay_s: 30,
       downscale_delay_s: 600,
-      smoothing_factor: 1,
+      downscale_to_zero_delay_s: 600,
+      upscaling_factor: 1,
+      downscaling_factor: 1,
       look_back_period_s: 30,
       metrics_interval_s: 10,
       aggregation_function: "mean",
-    });
-    expect(autoscalingConfigWithDefaults({ max_replicas: 4, initial_replicas: undefined })).toMatchObject({ ...RAY_AUTOSCALING_DEFAULTS, max_replicas: 4 });
+    };
+    expect(resolveAutoscaling({})).toEqual(defaults);
+    expect(autoscalingPolicy({})).toEqual(defaults);
+    expect(autoscalingPolicy({ max_replicas: 4, initial_replicas: null, target_ongoing_requests: null })).toEqual({ ...defaults, max_replicas: 4 });
+    expect(resolveAutoscaling({ num_replicas: "auto" })).toEqual({ ...defaults, max_replicas: 100 });
+    expect(resolveAutoscaling({ num_replicas: 3 })).toBeUndefined();
   });
 
-  it("should refuse what Ray refuses, with Ray's messages", () => {
-    expect(() => autoscalingConfigWithDefaults({ min_replicas: 2 })).toThrow("max_replicas (1) must be greater than or equal to min_replicas (2)!");
-    expect(() => autoscalingConfigWithDefaults({ min_replicas: 2, max_replicas: 4, initial_replicas: 1 })).toThrow(
-      "min_replicas (2) must be less than or equal to initial_replicas (1)!",
-    );
-    expect(() => autoscalingConfigWithDefaults({ max_replicas: 4, initial_replicas: 5 })).toThrow(
-      "max_replicas (4) must be greater than or equal to initial_replicas (5)!",
-    );
+  it("should derive the factors and the scale-to-zero delay from what is written", () => {
+    expect(autoscalingPolicy({ smoothing_factor: 0.5, downscale_delay_s: 60 })).toMatchObject({
+      upscaling_factor: 0.5,
+      downscaling_factor: 0.5,
+      downscale_to_zero_delay_s: 60,
+    });
+    expect(autoscalingPolicy({ smoothing_factor: 0.5, upscale_smoothing_factor: 2, downscaling_factor: 0.1, downscale_to_zero_delay_s: 5 }))
+      .toMatchObject({ upscaling_factor: 2, downscaling_factor: 0.1, downscale_to_zero_delay_s: 5 });
   });
 
   it("should start with initial_replicas, else min_replicas", () => {
@@ -40,7 +44,7 @@ describe("autoscalingConfigWithDefaults", () => {
 });
 
 describe("calculateDesiredReplicas", () => {
-  const config = autoscalingConfigWithDefaults({ min_replicas: 1, max_replicas: 10, target_ongoing_requests: 2 });
+  const config = autoscalingPolicy({ min_replicas: 1, max_replicas: 10, target_ongoing_requests: 2 });
 
   it.each([
     // [ongoing, running, desired]
@@ -58,24 +62,24 @@ describe("calculateDesiredReplicas", () => {
   });
 
   it("should apply upscaling_factor and downscaling_factor as gains", () => {
-    const slow = autoscalingConfigWithDefaults({ max_replicas: 100, target_ongoing_requests: 1, upscaling_factor: 0.5, downscaling_factor: 0.5 });
+    const slow = autoscalingPolicy({ max_replicas: 100, target_ongoing_requests: 1, upscaling_factor: 0.5, downscaling_factor: 0.5 });
     // ratio 3: 2 x (1 + 2 x 0.5) = 4 instead of 6
     expect(calculateDesiredReplicas(slow, 6, 2)).toBe(4);
     // ratio 0.25: 8 x (1 - 0.75 x 0.5) = 5 instead of 2
     expect(calculateDesiredReplicas(slow, 2, 8)).toBe(5);
-    const fast = autoscalingConfigWithDefaults({ max_replicas: 100, target_ongoing_requests: 1, upscaling_factor: 2 });
+    const fast = autoscalingPolicy({ max_replicas: 100, target_ongoing_requests: 1, upscaling_factor: 2 });
     expect(calculateDesiredReplicas(fast, 2, 1)).toBe(3);
   });
 
   it("should step down by one when a small factor would leave it stuck", () => {
-    const sticky = autoscalingConfigWithDefaults({ max_replicas: 10, target_ongoing_requests: 2, downscaling_factor: 0.01 });
+    const sticky = autoscalingPolicy({ max_replicas: 10, target_ongoing_requests: 2, downscaling_factor: 0.01 });
     // ratio 0.5 on 4 replicas: 4 x (1 - 0.5 x 0.01) = 3.98 -> ceil 4, but ceil(4 x 0.5) = 2 < 4, so 3.
     expect(calculateDesiredReplicas(sticky, 4, 4)).toBe(3);
   });
 
   it("should clamp to min_replicas and fall back to the deprecated smoothing_factor", () => {
-    expect(calculateDesiredReplicas(autoscalingConfigWithDefaults({ min_replicas: 2, max_replicas: 5 }), 0, 3)).toBe(2);
-    const smoothed = autoscalingConfigWithDefaults({ max_replicas: 100, target_ongoing_requests: 1, smoothing_factor: 0.5 });
+    expect(calculateDesiredReplicas(autoscalingPolicy({ min_replicas: 2, max_replicas: 5 }), 0, 3)).toBe(2);
+    const smoothed = autoscalingPolicy({ max_replicas: 100, target_ongoing_requests: 1, smoothing_factor: 0.5 });
     expect(calculateDesiredReplicas(smoothed, 6, 2)).toBe(4);
   });
 

@@ -1,17 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { OngoingRequestsSample } from "../../../src/controller/autoscaling/aggregateOngoingRequests.js";
-import {
-  autoscalingConfigWithDefaults,
-  type AutoscalingPolicyConfig,
-} from "../../../src/controller/autoscaling/AutoscalingPolicyConfig.js";
+import type { ResolvedAutoscalingConfig } from "../../../src/config/ResolvedConfig.js";
 import { calculateDesiredReplicas } from "../../../src/controller/autoscaling/calculateDesiredReplicas.js";
+import { autoscalingPolicy } from "../../helpers/autoscalingPolicy.js";
 import { decideAutoscaling, type AutoscalingDecision, type AutoscalingPolicyState } from "../../../src/controller/autoscaling/decideAutoscaling.js";
 
 /**
  * Drives the policy the way the controller does: one tick per second, one sample per tick, and replicas that
  * start (or stop) `startDelayS` after the target changes. `load(t)` is the total ongoing requests at second t.
  */
-function simulate(config: AutoscalingPolicyConfig, seconds: number, load: (t: number) => number, startDelayS = 0) {
+function simulate(config: ResolvedAutoscalingConfig, seconds: number, load: (t: number) => number, startDelayS = 0) {
   let target = config.initial_replicas ?? config.min_replicas;
   let running = target;
   let state: AutoscalingPolicyState | undefined;
@@ -43,7 +41,7 @@ const FAST = { look_back_period_s: 1, metrics_interval_s: 1 } as const;
 
 describe("decideAutoscaling", () => {
   it("should scale up to max_replicas only after upscale_delay_s, then back down to min after downscale_delay_s", () => {
-    const config = autoscalingConfigWithDefaults({ ...FAST, min_replicas: 1, max_replicas: 3, target_ongoing_requests: 1, upscale_delay_s: 5, downscale_delay_s: 10 });
+    const config = autoscalingPolicy({ ...FAST, min_replicas: 1, max_replicas: 3, target_ongoing_requests: 1, upscale_delay_s: 5, downscale_delay_s: 10 });
     // 10 concurrent requests from t=10 to t=40, then idle.
     const timeline = simulate(config, 80, (t) => (t >= 10 && t < 40 ? 10 : 0));
     // Load appears at 10; the "up" proposal holds 5 s -> at 15 the target jumps to min(10, max) = 3.
@@ -59,7 +57,7 @@ describe("decideAutoscaling", () => {
   });
 
   it("should grow step by step as the running replicas absorb the load", () => {
-    const config = autoscalingConfigWithDefaults({ ...FAST, max_replicas: 4, target_ongoing_requests: 2, upscale_delay_s: 0 });
+    const config = autoscalingPolicy({ ...FAST, max_replicas: 4, target_ongoing_requests: 2, upscale_delay_s: 0 });
     // 5 ongoing on 1 replica: ceil(1 x 5/2) = 3 at once (no delay); then 5 on 3 stays 3.
     const timeline = simulate(config, 5, () => 5);
     expect(changes(timeline)).toEqual([[0, 3]]);
@@ -68,7 +66,7 @@ describe("decideAutoscaling", () => {
   });
 
   it("should report UPSCALING while new replicas are still starting", () => {
-    const config = autoscalingConfigWithDefaults({ ...FAST, max_replicas: 2, target_ongoing_requests: 1, upscale_delay_s: 2 });
+    const config = autoscalingPolicy({ ...FAST, max_replicas: 2, target_ongoing_requests: 1, upscale_delay_s: 2 });
     const timeline = simulate(config, 10, () => 2, 3);
     expect(changes(timeline)).toEqual([[2, 2]]);
     expect(timeline.slice(2, 5).map((entry) => entry.decision.status)).toEqual(["UPSCALING", "UPSCALING", "UPSCALING"]);
@@ -76,7 +74,7 @@ describe("decideAutoscaling", () => {
   });
 
   it("should restart the wait when the load dips before the delay has passed", () => {
-    const config = autoscalingConfigWithDefaults({ ...FAST, max_replicas: 2, target_ongoing_requests: 1, upscale_delay_s: 5 });
+    const config = autoscalingPolicy({ ...FAST, max_replicas: 2, target_ongoing_requests: 1, upscale_delay_s: 5 });
     // Bursts of 4 s with a 1 s gap never hold for 5 s.
     const bursty = simulate(config, 30, (t) => (t % 5 === 4 ? 1 : 3));
     expect(changes(bursty)).toEqual([]);
@@ -85,7 +83,7 @@ describe("decideAutoscaling", () => {
   });
 
   it("should scale to zero after downscale_to_zero_delay_s and come back at once for a queued request", () => {
-    const config = autoscalingConfigWithDefaults({
+    const config = autoscalingPolicy({
       ...FAST,
       min_replicas: 0,
       max_replicas: 2,
@@ -108,7 +106,7 @@ describe("decideAutoscaling", () => {
   });
 
   it("should step 2 -> 1 after downscale_delay_s and only then 1 -> 0 after downscale_to_zero_delay_s", () => {
-    const config = autoscalingConfigWithDefaults({
+    const config = autoscalingPolicy({
       ...FAST,
       min_replicas: 0,
       max_replicas: 2,
@@ -124,28 +122,28 @@ describe("decideAutoscaling", () => {
   });
 
   it("should use downscale_delay_s for the last step when downscale_to_zero_delay_s is unset", () => {
-    const config = autoscalingConfigWithDefaults({ ...FAST, min_replicas: 0, max_replicas: 1, initial_replicas: 1, downscale_delay_s: 3 });
+    const config = autoscalingPolicy({ ...FAST, min_replicas: 0, max_replicas: 1, initial_replicas: 1, downscale_delay_s: 3 });
     expect(changes(simulate(config, 10, () => 0))).toEqual([[3, 0]]);
   });
 
   it("should start ceil(upscaling_factor) replicas from zero, within max_replicas, and keep zero without requests", () => {
     const base = { ...FAST, min_replicas: 0, max_replicas: 3 };
-    const start = (config: AutoscalingPolicyConfig, queued: number) =>
+    const start = (config: ResolvedAutoscalingConfig, queued: number) =>
       decideAutoscaling({ config, nowMs: 0, runningReplicas: 0, targetReplicas: 0, samples: [], queuedRequests: queued });
-    expect(start(autoscalingConfigWithDefaults(base), 1).targetReplicas).toBe(1);
-    expect(start(autoscalingConfigWithDefaults({ ...base, upscaling_factor: 2 }), 1).targetReplicas).toBe(2);
-    expect(start(autoscalingConfigWithDefaults({ ...base, upscaling_factor: 9 }), 1).targetReplicas).toBe(3);
-    expect(start(autoscalingConfigWithDefaults(base), 0)).toMatchObject({ targetReplicas: 0, changed: false, status: "STABLE" });
+    expect(start(autoscalingPolicy(base), 1).targetReplicas).toBe(1);
+    expect(start(autoscalingPolicy({ ...base, upscaling_factor: 2 }), 1).targetReplicas).toBe(2);
+    expect(start(autoscalingPolicy({ ...base, upscaling_factor: 9 }), 1).targetReplicas).toBe(3);
+    expect(start(autoscalingPolicy(base), 0)).toMatchObject({ targetReplicas: 0, changed: false, status: "STABLE" });
   });
 
   it("should keep a target while its replicas are still starting from zero", () => {
-    const config = autoscalingConfigWithDefaults({ ...FAST, min_replicas: 0, max_replicas: 3 });
+    const config = autoscalingPolicy({ ...FAST, min_replicas: 0, max_replicas: 3 });
     const decision = decideAutoscaling({ config, nowMs: 0, runningReplicas: 0, targetReplicas: 2, samples: [], queuedRequests: 5 });
     expect(decision).toMatchObject({ targetReplicas: 2, changed: false, status: "UPSCALING", message: "Upscaling from 0 to 2 replicas." });
   });
 
   it("should average over look_back_period_s, so a one-second spike does not scale up", () => {
-    const config = autoscalingConfigWithDefaults({ look_back_period_s: 10, max_replicas: 5, target_ongoing_requests: 2, upscale_delay_s: 0 });
+    const config = autoscalingPolicy({ look_back_period_s: 10, max_replicas: 5, target_ongoing_requests: 2, upscale_delay_s: 0 });
     // Idle with one spike of 10 at t=20: mean over 10 samples = 1 -> below target.
     expect(changes(simulate(config, 30, (t) => (t === 20 ? 10 : 0)))).toEqual([]);
     // Sustained 10 from t=20: the 10 s mean is 1, 2, 3 at t=20, 21, 22; it passes the target (2) at 22.
@@ -153,7 +151,7 @@ describe("decideAutoscaling", () => {
   });
 
   it("should not let float noise add a replica", () => {
-    const config = autoscalingConfigWithDefaults({ max_replicas: 10, target_ongoing_requests: 1 });
+    const config = autoscalingPolicy({ max_replicas: 10, target_ongoing_requests: 1 });
     expect(calculateDesiredReplicas(config, 7, 3)).toBe(7);
   });
 });

@@ -2,13 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { AutoscalingMetrics } from "../../../src/controller/autoscalingHook.js";
 import { rayAutoscaler } from "../../../src/controller/autoscaling/rayAutoscaler.js";
 import type { DeploymentSpec } from "../../../src/controller/controllerSpec.js";
+import type { AutoscalingConfig } from "../../../src/config/generated/schemaTypes.js";
+import { autoscalingPolicy } from "../../helpers/autoscalingPolicy.js";
 import { deploymentSpec } from "../../helpers/deploymentSpec.js";
 
-function spec(autoscaling: Record<string, unknown> | undefined): DeploymentSpec {
-  return deploymentSpec({ autoscaling: autoscaling as DeploymentSpec["autoscaling"] });
+function spec(autoscaling: AutoscalingConfig | undefined): DeploymentSpec {
+  return deploymentSpec({ autoscaling: autoscaling === undefined ? undefined : autoscalingPolicy(autoscaling) });
 }
 
-const config = {
+const config: AutoscalingConfig = {
   min_replicas: 0,
   max_replicas: 3,
   target_ongoing_requests: 2,

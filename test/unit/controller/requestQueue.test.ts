@@ -23,27 +23,27 @@ describe("createRequestQueue", () => {
     expect([a.count, b.count]).toEqual([2, 2]);
     leases[0]!.release();
     leases[0]!.release(); // idempotent
-    const owner = leases[0]!.replica;
+    const owner = leases[0]!.resource;
     const next = await queue.acquire();
-    expect(next.replica).toBe(owner);
+    expect(next.resource).toBe(owner);
   });
 
   it("should lease at once with tryAcquire only while nobody waits and a replica has room", async () => {
     const a = replica("a");
     const queue = createRequestQueue({ routable: () => [a], maxOngoingPerReplica: () => 1, maxQueued: () => -1, waitTimeoutMs: 5_000 });
     const first = queue.tryAcquire();
-    expect(first?.replica).toBe(a);
+    expect(first?.resource).toBe(a);
     expect(queue.tryAcquire()).toBeUndefined();
     const waiting = queue.acquire();
     first!.release();
     const second = await waiting;
-    expect(second.replica).toBe(a);
+    expect(second.resource).toBe(a);
     const third = queue.acquire();
     second.release();
     // A free slot goes to the waiter first, never to a newcomer that jumps the queue.
     expect(queue.tryAcquire()).toBeUndefined();
     (await third).release();
-    expect(queue.tryAcquire()?.replica).toBe(a);
+    expect(queue.tryAcquire()?.resource).toBe(a);
   });
 
   it("should queue FIFO beyond max_ongoing_requests and dispatch as slots free", async () => {
@@ -79,7 +79,7 @@ describe("createRequestQueue", () => {
     const pending = queue.acquire();
     routable.push(a);
     queue.pump();
-    expect((await pending).replica).toBe(a);
+    expect((await pending).resource).toBe(a);
     routable.length = 0;
     const error = await queue.acquire().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoReplicaAvailableError);
@@ -114,7 +114,7 @@ describe("createRequestQueue", () => {
     expect([a.count, b.count]).toEqual([1, 1]);
     routable = [b];
     const leases = [await queue.acquire(), await queue.acquire(), await queue.acquire()];
-    expect(leases.every((lease) => lease.replica === b)).toBe(true);
+    expect(leases.every((lease) => lease.resource === b)).toBe(true);
     expect(a.count).toBe(1);
   });
 

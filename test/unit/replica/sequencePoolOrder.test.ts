@@ -19,12 +19,12 @@ describe("SequencePool order", () => {
     const sequences = fakeSequences([[], [], [7, 8], []]);
     const pool = new SequencePool(sequences, 10);
     const leases = await Promise.all([pool.acquire([1] as Token[]), pool.acquire([1] as Token[]), pool.acquire([1] as Token[])]);
-    expect(leases.map((lease) => sequences.indexOf(lease.sequence))).toEqual([0, 1, 2]);
+    expect(leases.map((lease) => sequences.indexOf(lease.resource))).toEqual([0, 1, 2]);
     leases[0]!.release();
     leases[2]!.release();
     leases[1]!.release();
-    expect(sequences.indexOf((await pool.acquire([5] as Token[])).sequence)).toBe(0);
-    expect(sequences.indexOf((await pool.acquire([7, 8, 9] as Token[])).sequence)).toBe(2);
-    expect(sequences.indexOf((await pool.acquire([5] as Token[])).sequence)).toBe(1);
+    expect(sequences.indexOf((await pool.acquire([5] as Token[])).resource)).toBe(0);
+    expect(sequences.indexOf((await pool.acquire([7, 8, 9] as Token[])).resource)).toBe(2);
+    expect(sequences.indexOf((await pool.acquire([5] as Token[])).resource)).toBe(1);
   });
 });
