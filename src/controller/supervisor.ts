@@ -14,6 +14,7 @@ import { initialReplicaState, isRoutable, replicaRecord, type ReplicaEffect, typ
 import { parseReplicaEvent } from "../protocol/ReplicaEvent.js";
 import { runMachine, type Effects } from "./runMachine.js";
 import { REPLICA_LISTEN_TIMEOUT_MS, REPLICA_READY_TIMEOUT_MS } from "./timeouts.js";
+import { GenerationRate } from "./metrics/GenerationRate.js";
 
 /** How to start one replica process; rebuilt at every (re)start so a new config path or placement applies. */
 export interface ReplicaLaunch {
@@ -89,6 +90,8 @@ export interface SupervisedReplica {
   /** The controller's count of its in-flight requests on this replica. */
   addOngoing: (delta: number) => void;
   ongoing: () => number;
+  /** Tokens it generated lately (the proxied answers feed it; `record()` reports the rate). */
+  readonly generation: GenerationRate;
 }
 
 export function superviseReplica(options: SuperviseReplicaOptions): SupervisedReplica {
@@ -98,6 +101,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   let resolveStop: ((gone: boolean) => void) | undefined;
   let stopped: Promise<boolean> | undefined;
   let ongoing = 0;
+  const generation = new GenerationRate();
 
   const effects: Effects<ReplicaEffect> = {
     launch: () => void askPlacement(),
@@ -186,7 +190,11 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
   return {
     id: options.id,
     version: options.version,
-    record: () => ({ ...replicaRecord(state(), ongoing), logFile: options.logFile }),
+    record: () => ({
+      ...replicaRecord(state(), ongoing),
+      logFile: options.logFile,
+      tokensPerSecond: Math.round(generation.perSecond() * 10) / 10,
+    }),
     baseUrl,
     isReady: () => state().lifecycle === "ready",
     isRoutable: () => isRoutable(state()),
@@ -210,6 +218,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
       ongoing = Math.max(0, ongoing + delta);
     },
     ongoing: () => ongoing,
+    generation,
   };
 }
 

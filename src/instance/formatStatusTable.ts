@@ -1,10 +1,11 @@
 import type { StatusReport } from "./statusReport.js";
 
-const HEADER = ["APP", "MODEL", "REPLICA", "STATE", "PID", "GPU", "MEMORY", "ONGOING", "QUEUED", "RESTARTS"] as const;
+const HEADER = ["APP", "MODEL", "REPLICA", "STATE", "PID", "GPU", "MEMORY", "ONGOING", "QUEUED", "TOKENS/S", "RESTARTS"] as const;
 
 /**
  * `llmserve status -o table` (the default on a terminal), like `ollama ps`: one row per replica (a deployment with
- * none gets one row of dashes), QUEUED being the deployment's controller queue. The endpoint and any message that
+ * none gets one row of dashes), QUEUED being the deployment's controller queue, TOKENS/S the replica's generation
+ * rate over the last 10 s ("-" when idle or unknown). The endpoint and any message that
  * is not "everything is running" follow the table.
  */
 export function formatStatusTable(report: StatusReport): string {
@@ -16,7 +17,7 @@ export function formatStatusTable(report: StatusReport): string {
     for (const deployment of Object.values(app.deployments)) {
       if (deployment.message !== "" && deployment.message !== app.message) notes.push(`${appName}/${deployment.model_id}: ${deployment.message}`);
       const queued = String(deployment.queued_requests);
-      if (deployment.replicas.length === 0) rows.push([appName, deployment.model_id, "-", deployment.status, "-", "-", "-", "0", queued, "0"]);
+      if (deployment.replicas.length === 0) rows.push([appName, deployment.model_id, "-", deployment.status, "-", "-", "-", "0", queued, "-", "0"]);
       for (const replica of deployment.replicas) {
         rows.push([
           appName,
@@ -28,6 +29,7 @@ export function formatStatusTable(report: StatusReport): string {
           replica.memory ?? "-",
           String(replica.ongoing_requests),
           queued,
+          tokensPerSecond(replica.tokens_per_second),
           String(replica.restarts),
         ]);
       }
@@ -37,4 +39,9 @@ export function formatStatusTable(report: StatusReport): string {
   const line = (cells: readonly string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
   const endpoint = report.endpoint === undefined ? [] : [`endpoint: ${report.endpoint}  metrics: ${report.endpoint}/metrics`];
   return [line(HEADER), ...rows.map(line), "", ...endpoint, ...notes].join("\n") + "\n";
+}
+
+function tokensPerSecond(rate: number | null): string {
+  if (rate === null || rate <= 0) return "-";
+  return rate >= 100 ? rate.toFixed(0) : rate.toFixed(1);
 }

@@ -42,6 +42,8 @@ export interface ReplicaReport {
   memory: string | null;
   memory_bytes: number | null;
   ongoing_requests: number;
+  /** Generated tokens per second over the last 10 s (0 when idle); null when the state has no figure (a state file). */
+  tokens_per_second: number | null;
   restarts: number;
   progress: string | null;
   /** Which engine path the replica runs, e.g. "native loop, local CPU kernels, CPU"; null until it has loaded. */
@@ -129,6 +131,7 @@ function replicaReport(replica: ReplicaRecord): ReplicaReport {
     memory: replica.memoryBytes !== undefined ? formatBytes(replica.memoryBytes) : null,
     memory_bytes: replica.memoryBytes ?? null,
     ongoing_requests: replica.ongoingRequests,
+    tokens_per_second: replica.tokensPerSecond ?? null,
     restarts: replica.restarts,
     progress: formatProgress(replica),
     engine: replica.engine !== undefined ? describeEnginePath(replica.engine) : null,

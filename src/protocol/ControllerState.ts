@@ -66,6 +66,12 @@ export interface ReplicaRecord {
   engine?: EnginePath;
   /** Requests the controller has in flight on this replica. */
   ongoingRequests: number;
+  /**
+   * Tokens it generated per second over the last 10 s (`GenerationRate`: streamed answers count as their events pass,
+   * each answer's exact usage replaces that estimate when it ends; a non-streamed answer counts when it ends, spread
+   * over its generation time); 0 when idle.
+   */
+  tokensPerSecond?: number;
   /** Resident memory in bytes, filled when status is reported. */
   memoryBytes?: number;
   /** Unix seconds the current process started. */

@@ -13,8 +13,8 @@ const report: StatusReport = {
           status: "HEALTHY", status_trigger: "CONFIG_UPDATE_COMPLETED", replica_states: { RUNNING: 2 }, message: "", model_id: "qwen",
           target_replicas: 2, queued_requests: 3,
           replicas: [
-            { replica_id: "r1", state: "RUNNING", lifecycle: "ready", pid: 4242, port: 1, gpus: [0], cuda_visible_devices: "GPU-a", memory: "1.2 GiB", memory_bytes: 1, ongoing_requests: 4, restarts: 0, progress: null, pending_reason: null, engine: "native loop, prebuilt CPU kernels, CPU", warnings: [], last_error: null },
-            { replica_id: "r2", state: "STARTING", lifecycle: "pending", pid: null, port: null, gpus: [], cuda_visible_devices: null, memory: null, memory_bytes: null, ongoing_requests: 0, restarts: 1, progress: null, pending_reason: "waiting for GPUs", engine: null, warnings: [], last_error: null },
+            { replica_id: "r1", state: "RUNNING", lifecycle: "ready", pid: 4242, port: 1, gpus: [0], cuda_visible_devices: "GPU-a", memory: "1.2 GiB", memory_bytes: 1, ongoing_requests: 4, tokens_per_second: 37.2, restarts: 0, progress: null, pending_reason: null, engine: "native loop, prebuilt CPU kernels, CPU", warnings: [], last_error: null },
+            { replica_id: "r2", state: "STARTING", lifecycle: "pending", pid: null, port: null, gpus: [], cuda_visible_devices: null, memory: null, memory_bytes: null, ongoing_requests: 0, tokens_per_second: 0, restarts: 1, progress: null, pending_reason: "waiting for GPUs", engine: null, warnings: [], last_error: null },
           ],
         },
       },
@@ -23,12 +23,12 @@ const report: StatusReport = {
 };
 
 describe("formatStatusTable", () => {
-  it("should print one aligned row per replica with its state, pid, GPU, memory, load and the deployment's queue", () => {
+  it("should print one aligned row per replica with its state, pid, GPU, memory, load, tokens/s (- when idle) and the deployment's queue", () => {
     expect(formatStatusTable(report)).toBe(
       [
-        "APP   MODEL  REPLICA  STATE     PID   GPU  MEMORY   ONGOING  QUEUED  RESTARTS",
-        "chat  qwen   r1       RUNNING   4242  0    1.2 GiB  4        3       0",
-        "chat  qwen   r2       STARTING  -     CPU  -        0        3       1",
+        "APP   MODEL  REPLICA  STATE     PID   GPU  MEMORY   ONGOING  QUEUED  TOKENS/S  RESTARTS",
+        "chat  qwen   r1       RUNNING   4242  0    1.2 GiB  4        3       37.2      0",
+        "chat  qwen   r2       STARTING  -     CPU  -        0        3       -         1",
         "",
         "endpoint: http://127.0.0.1:8000  metrics: http://127.0.0.1:8000/metrics",
         "",
