@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -17,6 +18,7 @@ import {
 } from "../helpers/controllerHarness.js";
 import { REPO_ROOT } from "../helpers/cli.js";
 import { ensureLoopModel } from "../models/ensureLoopModel.js";
+import { ensureScriptedReasoningModel } from "../models/ensureScriptedReasoningModel.js";
 
 const PROMTOOL = ["/usr/bin/promtool", "/usr/local/bin/promtool"].find((path) => existsSync(path));
 
@@ -125,6 +127,65 @@ describe("observability", () => {
       expect(typeof record["total_ms"]).toBe("number");
       expect(typeof record["ttft_ms"]).toBe("number");
     }
+  });
+
+  it("should count the usage of /v1/responses and /v1/messages, streamed or not, and show TOKENS/S in status right after", async () => {
+    const log = await start({ id: "scripted", source: ensureScriptedReasoningModel() }, { encoding: "JSON" });
+    const replicaRow = async (): Promise<{ table: string; rate: number }> => {
+      const table = await llmserve(["status", "-o", "table"], sandbox.home.path);
+      const json = await llmserve(["status", "-o", "json"], sandbox.home.path);
+      expect(table.exitCode).toBe(0);
+      const report = JSON.parse(String(json.stdout)) as { applications: Record<string, { deployments: Record<string, { replicas: { tokens_per_second: number }[] }> }> };
+      return { table: String(table.stdout), rate: Object.values(report.applications["app"]!.deployments)[0]!.replicas[0]!.tokens_per_second };
+    };
+    const idle = await replicaRow();
+    expect(idle.rate).toBe(0);
+    expect(idle.table).toMatch(/TOKENS\/S/);
+    expect(idle.table.split("\n")[1]).toMatch(/ 0 +0 +- +0$/); // ongoing, queued, tokens/s, restarts
+
+    const openai = client();
+    const anthropic = new Anthropic({ baseURL: `http://127.0.0.1:${sandbox.port}`, apiKey: "unused", maxRetries: 0, timeout: 60_000 });
+    const usages: { route: string; prompt: number; completion: number; reasoning: number }[] = [];
+    const response = await openai.responses.create({ model: "scripted", input: "hello" });
+    usages.push({ route: "/v1/responses", prompt: response.usage!.input_tokens, completion: response.usage!.output_tokens,
+      reasoning: response.usage!.output_tokens_details.reasoning_tokens });
+    const events = await openai.responses.create({ model: "scripted", input: "hello", max_output_tokens: 5, stream: true });
+    let cut: OpenAI.Responses.Response | undefined;
+    for await (const event of events) if (event.type === "response.incomplete") cut = event.response;
+    usages.push({ route: "/v1/responses", prompt: cut!.usage!.input_tokens, completion: cut!.usage!.output_tokens,
+      reasoning: cut!.usage!.output_tokens_details.reasoning_tokens });
+    const params = { model: "scripted", max_tokens: 100, messages: [{ role: "user" as const, content: "hello" }] };
+    const message = await anthropic.messages.create(params);
+    usages.push({ route: "/v1/messages", prompt: message.usage.input_tokens, completion: message.usage.output_tokens, reasoning: 0 });
+    const streamed = await anthropic.messages.stream(params).finalMessage();
+    usages.push({ route: "/v1/messages", prompt: streamed.usage.input_tokens, completion: streamed.usage.output_tokens, reasoning: 0 });
+    const busy = await replicaRow();
+
+    expect(usages[0]!.reasoning).toBeGreaterThan(0);
+    expect(usages[1]!.completion).toBe(5);
+    expect(usages.every((u) => u.prompt > 0 && u.completion > 0)).toBe(true);
+    const total = (pick: (u: (typeof usages)[number]) => number): number => usages.reduce((sum, u) => sum + pick(u), 0);
+    const text = await scrape();
+    const labels = { model_name: "scripted" };
+    expect(sample(text, "vllm:prompt_tokens_total", labels)).toBe(total((u) => u.prompt));
+    expect(sample(text, "vllm:generation_tokens_total", labels)).toBe(total((u) => u.completion));
+    expect(sample(text, "llmserve:reasoning_tokens_total", labels)).toBe(total((u) => u.reasoning));
+    expect(sample(text, "vllm:request_prompt_tokens_sum", labels)).toBe(total((u) => u.prompt));
+    expect(sample(text, "vllm:request_generation_tokens_count", labels)).toBe(4);
+    expect(sample(text, "vllm:request_success_total", { ...labels, finished_reason: "stop" })).toBe(3);
+    expect(sample(text, "vllm:request_success_total", { ...labels, finished_reason: "length" })).toBe(1);
+    expect(sample(text, "vllm:e2e_request_latency_seconds_count", labels)).toBe(4);
+
+    // Within the rate's 10 s window of the last answer: the replica's row reads a figure, not "-".
+    expect(busy.rate).toBeGreaterThan(0);
+    const row = busy.table.split("\n")[1]!.trim().split(/ +/);
+    expect(Number(row.at(-2))).toBeGreaterThan(0);
+
+    await waitFor("the access lines", () => readFileSync(log, "utf8").split("\n").filter((line) => line.includes(`"route":"/v1/messages"`)).length === 2);
+    const access = readFileSync(log, "utf8").split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((r) => r["logger"] === "access" && r["route"] !== "/metrics");
+    expect(access.map((r) => [r["route"], r["prompt_tokens"], r["completion_tokens"], r["reasoning_tokens"]]))
+      .toEqual(usages.map((u) => [u.route, u.prompt, u.completion, u.reasoning]));
   });
 
   it("should read 2 waiting and 1 running with max_ongoing_requests 1 and 3 requests, and log no access line when disabled", async () => {
