@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ControllerState } from "../../protocol/ControllerState.js";
+import { BatchHistogram } from "./BatchHistogram.js";
 import type { RequestRecord } from "./RequestRecord.js";
 
 /** A served model as the metrics see it (from the last applied spec). */
@@ -77,10 +78,8 @@ export function createControllerMetrics(source: ControllerMetricsSource): Contro
     name: "vllm:request_success_total", help: "Count of successfully processed requests.", labelNames: ["model_name", "finished_reason"], registers,
   });
   const ttft = new Histogram({ name: "vllm:time_to_first_token_seconds", help: "Histogram of time to first token in seconds.", labelNames: engine, buckets: TTFT_BUCKETS, registers });
-  const itl = new Histogram({
-    name: "vllm:inter_token_latency_seconds", help: "Histogram of inter-token latency in seconds (each request's mean gap, once per gap).",
-    labelNames: engine, buckets: ITL_BUCKETS, registers,
-  });
+  const itl = new BatchHistogram("vllm:inter_token_latency_seconds",
+    "Histogram of inter-token latency in seconds (each request's mean gap, once per gap).", ITL_BUCKETS, registry);
   const e2e = new Histogram({ name: "vllm:e2e_request_latency_seconds", help: "Histogram of e2e request latency in seconds.", labelNames: engine, buckets: REQUEST_BUCKETS, registers });
   const queueTime = new Histogram({
     name: "vllm:request_queue_time_seconds", help: "Histogram of time spent waiting (controller queue + replica queue) in seconds.",
@@ -224,12 +223,8 @@ export function createControllerMetrics(source: ControllerMetricsSource): Contro
       generationHist.observe(labels, facts.completionTokens);
       if (record.ttftMs !== undefined) ttft.observe(labels, record.ttftMs / 1000);
       const gaps = facts.completionTokens - 1;
-      if (facts.predictedMs !== undefined && gaps > 0) {
-        // One observation per gap, as vLLM counts; the labelled child is resolved once, not per token.
-        const gap = facts.predictedMs / gaps / 1000;
-        const child = itl.labels(labels);
-        for (let i = 0; i < gaps; i++) child.observe(gap);
-      }
+      // One observation per gap, as vLLM counts.
+      if (facts.predictedMs !== undefined && gaps > 0) itl.observeMany(labels, facts.predictedMs / gaps / 1000, gaps);
     },
   };
 }

@@ -41,7 +41,6 @@ export async function responses(ctx: RouteContext): Promise<void> {
     store: false,
     truncation: "disabled",
     error: null,
-    incomplete_details: null,
   };
 
   if (!chat.request.stream) {
@@ -59,7 +58,7 @@ export async function responses(ctx: RouteContext): Promise<void> {
   const events = createEventWriter(summary);
   const streamed = await streamChat(res, chat, signal, {
     start: (sse) => {
-      const response = { ...base, status: "in_progress", output: [], usage: null };
+      const response = { ...base, status: "in_progress", output: [], incomplete_details: null, usage: null };
       events.send(sse, "response.created", { response });
       events.send(sse, "response.in_progress", { response });
     },
@@ -86,11 +85,12 @@ export async function responses(ctx: RouteContext): Promise<void> {
 
 function finished(base: Json, output: readonly Json[], reason: ChatFinishReason, usage: ChatUsage): Json {
   const complete = reason !== "length";
+  // incomplete_details and usage follow the output: the controller reads both from the answer's last bytes.
   return {
     ...base,
     status: complete ? "completed" : "incomplete",
-    incomplete_details: complete ? null : { reason: "max_output_tokens" },
     output,
+    incomplete_details: complete ? null : { reason: "max_output_tokens" },
     usage: {
       input_tokens: usage.promptTokens,
       input_tokens_details: { cached_tokens: 0 },
