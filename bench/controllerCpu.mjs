@@ -46,7 +46,9 @@ async function measure(root) {
     const profiler = values["cpu-prof"] !== undefined ? await startProfiler(pid) : undefined;
     const before = cpuTimeMs(pid);
     let generated = 0;
+    const t0 = performance.now();
     for (let i = 0; i < Number(values.bursts); i++) generated += await burst();
+    const tokensPerSecond = generated / ((performance.now() - t0) / 1000);
     const cpuPer1k = (cpuTimeMs(pid) - before) / (generated / 1000);
     if (profiler !== undefined) {
       mkdirSync(values["cpu-prof"], { recursive: true });
@@ -54,7 +56,7 @@ async function measure(root) {
       writeFileSync(file, JSON.stringify(await profiler.stop()));
       console.log(`profile: ${file}`);
     }
-    return { pid, cpuPer1k };
+    return { pid, cpuPer1k, tokensPerSecond };
   } finally {
     clearInterval(scraper);
     await stopInstanceTimed(root, home, started.pids);
@@ -99,10 +101,14 @@ for (let i = 0; i < Number(values.repeat); i++) {
   const order = roots.map((_, k) => roots[(k + i) % roots.length]);
   for (const root of order) {
     const run = await measure(root);
-    runs.get(root).push(run.cpuPer1k);
-    console.log(`repeat ${i + 1}: ${root}: controller ${run.cpuPer1k.toFixed(1)} CPU ms per 1k tokens (pid ${run.pid})`);
+    runs.get(root).push(run);
+    console.log(`repeat ${i + 1}: ${root}: controller ${run.cpuPer1k.toFixed(1)} CPU ms per 1k tokens, ${run.tokensPerSecond.toFixed(0)} tokens/s (pid ${run.pid})`);
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`${streams} streams x ${tokens} tokens, medians of ${values.repeat}:`);
-for (const [root, xs] of runs) console.log(`  ${median(xs).toFixed(1)} ms/1k tokens  ${root}  (runs: ${xs.map((x) => x.toFixed(1)).join(", ")})`);
+for (const [root, list] of runs) {
+  const cpu = list.map((run) => run.cpuPer1k);
+  console.log(`  ${median(cpu).toFixed(1)} CPU ms/1k tokens, ${median(list.map((run) => run.tokensPerSecond)).toFixed(0)} tokens/s (wall: noisy)  ${root}` +
+    `  (runs: ${cpu.map((x) => x.toFixed(1)).join(", ")})`);
+}

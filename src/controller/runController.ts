@@ -27,6 +27,7 @@ import { gpuPlacement } from "./gpuPlacement.js";
 import { readRssBytes } from "./readRssBytes.js";
 import { createStateWriter } from "./stateWriter.js";
 import { CONTROL_LOOP_INTERVAL_MS } from "./timeouts.js";
+import type { RequestRecord } from "./metrics/RequestRecord.js";
 
 export interface RunControllerOptions {
   configPath: string;
@@ -94,6 +95,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
     finished: (request, deployment) => {
       metrics.observe(request);
       logger.access(request, deployment?.spec().logging ?? logSettings);
+      if (request.replica !== undefined) logger.debug(routingLine(request));
     },
     metrics: async () => ({ contentType: metrics.contentType, text: await metrics.render() }),
   });
@@ -304,6 +306,13 @@ function withMemory(state: ControllerState): ControllerState {
       })),
     })),
   };
+}
+
+/** Where a request went, for log_level DEBUG. */
+function routingLine(request: RequestRecord): string {
+  const queued = Math.round(request.queueMs * 10) / 10;
+  return `request ${request.requestId} model=${request.model ?? "-"} routed to ${request.application}/${request.deployment} replica ` +
+    `${request.replica} (attempt ${request.attempts}, queued ${queued} ms) -> ${request.status}`;
 }
 
 /** The served models as the metrics label and size them, from the last applied spec. */

@@ -69,7 +69,7 @@ describe("observability", () => {
   };
 
   it("should count exactly the tokens the responses report, observe every request, pass promtool and log JSON lines", async () => {
-    const log = await start({}, { encoding: "JSON" });
+    const log = await start({}, { encoding: "JSON", log_level: "DEBUG" });
     const api = client();
     const usages: { prompt: number; completion: number }[] = [];
     const plain = await api.completions.create({ model: "loop", prompt: "one two", max_tokens: 7 });
@@ -127,6 +127,12 @@ describe("observability", () => {
       expect(typeof record["total_ms"]).toBe("number");
       expect(typeof record["ttft_ms"]).toBe("number");
     }
+    // log_level DEBUG adds where each request went.
+    const routing = records.filter((r) => r["level"] === "DEBUG" && String(r["message"]).includes("my-request-1"));
+    const deployment = onlyDeployment(await liveState(sandbox.home.path))!;
+    expect(routing.map((r) => r["message"])).toEqual([
+      `request my-request-1 model=loop routed to app/${deployment.name} replica ${deployment.replicas[0]!.id} (attempt 1, queued 0 ms) -> 200`,
+    ]);
   });
 
   it("should count the usage of /v1/responses and /v1/messages, streamed or not, and show TOKENS/S in status right after", async () => {
@@ -201,6 +207,7 @@ describe("observability", () => {
     const content = readFileSync(log, "utf8");
     expect(content).toMatch(/ INFO controller serving the OpenAI API/);
     expect(content).not.toMatch(/ access /);
+    expect(content).not.toMatch(/ DEBUG /); // log_level INFO, the default
   });
 
   it("should never decrease a counter when a replica is killed and restarted, and hide INFO lines at log_level WARNING", async () => {

@@ -26,7 +26,7 @@ export async function forwardToDeployment(api: ApiContext, req: IncomingMessage,
     try {
       const baseUrl = lease.resource.baseUrl();
       if (baseUrl === undefined) continue;
-      observation.dispatched(lease.resource.generation);
+      observation.dispatched(lease.resource);
       await proxyToReplica({ req, res, body, baseUrl, path, dispatcher: api.dispatcher, headersTimeoutMs: options.requestTimeoutMs,
         tap: observation, replicaToken: options.replicaToken });
       return;

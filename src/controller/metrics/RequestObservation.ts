@@ -34,6 +34,8 @@ export class RequestObservation implements ResponseTap {
   private bytes = 0;
   private keep = false;
   private rate: GenerationRate | undefined;
+  private replica: string | undefined;
+  private attempts = 0;
   /** Stream events already given to `rate`. */
   private events = 0;
 
@@ -45,10 +47,12 @@ export class RequestObservation implements ResponseTap {
     this.client = req.socket.remoteAddress ?? "-";
   }
 
-  /** Sent to a replica; its tokens count in `rate`. */
-  dispatched(rate?: GenerationRate): void {
+  /** Sent to a replica; its tokens count in its generation rate. */
+  dispatched(replica?: { readonly id: string; readonly generation: GenerationRate }): void {
     this.dispatchedAt = performance.now();
-    this.rate = rate;
+    this.rate = replica?.generation;
+    this.replica = replica?.id;
+    this.attempts++;
   }
 
   head(statusCode: number, headers: Record<string, string | string[] | undefined>): void {
@@ -91,6 +95,8 @@ export class RequestObservation implements ResponseTap {
       model: this.model,
       application: this.application,
       deployment: this.deployment,
+      replica: this.replica,
+      attempts: this.attempts,
       status: res.statusCode,
       errorCode: this.errorCode,
       client: this.client,

@@ -11,6 +11,10 @@ export interface RequestRecord {
   model: string | undefined;
   application: string | undefined;
   deployment: string | undefined;
+  /** The replica that answered (the last one tried); undefined when none was. */
+  replica: string | undefined;
+  /** Replicas tried (a refused connection is retried on another one). */
+  attempts: number;
   status: number;
   /** The OpenAI error code the controller answered with itself (queue_full, ...). */
   errorCode: string | undefined;
