@@ -4,8 +4,8 @@ import { formatLogLine, LOG_LEVELS, type LogSettings } from "../logLine.js";
 import type { RequestRecord } from "./metrics/RequestRecord.js";
 
 export interface ControllerLog {
-  /** A DEBUG line (log_level: DEBUG): per-request routing. */
-  debug: (message: string) => void;
+  /** A DEBUG line (log_level: DEBUG): per-request routing; the message is built only when DEBUG is on. */
+  debug: (message: () => string) => void;
   /** An INFO line of the controller (what `log` used to be everywhere). */
   info: (message: string) => void;
   warn: (message: string) => void;
@@ -36,7 +36,9 @@ export function createControllerLog(settings: () => LogSettings, stderr: (text: 
     if (level >= current.level) write(formatLogLine(current.encoding, level, "controller", message));
   };
   return {
-    debug: line(LOG_LEVELS.DEBUG),
+    debug: (message) => {
+      if (LOG_LEVELS.DEBUG >= settings().level) line(LOG_LEVELS.DEBUG)(message());
+    },
     info: line(LOG_LEVELS.INFO),
     warn: line(LOG_LEVELS.WARNING),
     error: line(LOG_LEVELS.ERROR),

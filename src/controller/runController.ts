@@ -95,7 +95,7 @@ export async function runController(options: RunControllerOptions): Promise<numb
     finished: (request, deployment) => {
       metrics.observe(request);
       logger.access(request, deployment?.spec().logging ?? logSettings);
-      if (request.replica !== undefined) logger.debug(routingLine(request));
+      if (request.replica !== undefined) logger.debug(() => routingLine(request));
     },
     metrics: async () => ({ contentType: metrics.contentType, text: await metrics.render() }),
   });
