@@ -181,6 +181,8 @@ describe("observability", () => {
     expect(sample(text, "vllm:request_success_total", { ...labels, finished_reason: "stop" })).toBe(3);
     expect(sample(text, "vllm:request_success_total", { ...labels, finished_reason: "length" })).toBe(1);
     expect(sample(text, "vllm:e2e_request_latency_seconds_count", labels)).toBe(4);
+    // the answers carry llama-server's timings (non-streamed ones too), so every request has a time to first token
+    expect(sample(text, "vllm:time_to_first_token_seconds_count", labels)).toBe(4);
 
     // Within the rate's 10 s window of the last answer: the replica's row reads a figure, not "-".
     expect(busy.rate).toBeGreaterThan(0);

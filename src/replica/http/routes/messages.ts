@@ -10,6 +10,7 @@ import { prepareChat } from "../prepareChat.js";
 import { readJsonBody } from "../readJsonBody.js";
 import type { RouteContext } from "../RouteContext.js";
 import { sendJson } from "../sendJson.js";
+import { timingsOf } from "../timingsOf.js";
 import { anthropicErrorEnvelope } from "../../../protocol/anthropicErrorEnvelope.js";
 
 type Block = Record<string, unknown>;
@@ -43,6 +44,8 @@ export async function messages(ctx: RouteContext): Promise<void> {
       stop_reason: stopReason(turn.finishReason, turn.stopSequence),
       stop_sequence: turn.stopSequence ?? null,
       usage: usageOf(turn.usage),
+      // not in Anthropic's shape: llama-server's per-request timings, as every llmserve answer carries them
+      timings: timingsOf({ ...turn.usage, timings: turn.timings }),
     });
     return;
   }
@@ -70,7 +73,7 @@ export async function messages(ctx: RouteContext): Promise<void> {
     return;
   }
   const delta = { stop_reason: stopReason(end.finishReason, end.stopSequence), stop_sequence: end.stopSequence ?? null };
-  sse.send({ type: "message_delta", delta, usage: usageOf(end.usage) }, "message_delta");
+  sse.send({ type: "message_delta", delta, usage: usageOf(end.usage), timings: timingsOf({ ...end.usage, timings: end.timings }) }, "message_delta");
   sse.send({ type: "message_stop" }, "message_stop");
   sse.end();
 }

@@ -8,6 +8,8 @@ import { readJsonBody } from "../readJsonBody.js";
 import { responsesToChatBody } from "../responses/responsesToChatBody.js";
 import type { RouteContext } from "../RouteContext.js";
 import { sendJson } from "../sendJson.js";
+import { timingsOf } from "../timingsOf.js";
+import type { GenerationTimings } from "../../engine/GenerationTimings.js";
 
 type Json = Record<string, unknown>;
 
@@ -51,7 +53,7 @@ export async function responses(ctx: RouteContext): Promise<void> {
     for (const call of turn.toolCalls) {
       output.push({ type: "function_call", id: itemId("fc"), call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: "completed" });
     }
-    sendJson(res, 200, finished(base, output, turn.finishReason, turn.usage));
+    sendJson(res, 200, finished(base, output, turn.finishReason, turn.usage, turn.timings));
     return;
   }
 
@@ -78,14 +80,14 @@ export async function responses(ctx: RouteContext): Promise<void> {
     sse.end();
     return;
   }
-  const response = finished(base, events.output(), end.finishReason, end.usage);
+  const response = finished(base, events.output(), end.finishReason, end.usage, end.timings);
   events.send(sse, response["status"] === "completed" ? "response.completed" : "response.incomplete", { response });
   sse.end();
 }
 
-function finished(base: Json, output: readonly Json[], reason: ChatFinishReason, usage: ChatUsage): Json {
+function finished(base: Json, output: readonly Json[], reason: ChatFinishReason, usage: ChatUsage, timings: GenerationTimings): Json {
   const complete = reason !== "length";
-  // incomplete_details and usage follow the output: the controller reads both from the answer's last bytes.
+  // incomplete_details, usage and timings follow the output: the controller reads them from the answer's last bytes.
   return {
     ...base,
     status: complete ? "completed" : "incomplete",
@@ -98,6 +100,8 @@ function finished(base: Json, output: readonly Json[], reason: ChatFinishReason,
       output_tokens_details: { reasoning_tokens: usage.reasoningTokens },
       total_tokens: usage.promptTokens + usage.completionTokens,
     },
+    // not in OpenAI's shape: llama-server's per-request timings, as every llmserve answer carries them
+    timings: timingsOf({ ...usage, timings }),
   };
 }
 
