@@ -6,7 +6,7 @@ export type SpecLoadResult = { ok: true; spec: ControllerSpec } | { ok: false; m
 
 /**
  * Loads and validates a config file (target local) into the controller's spec, in this thread; errors as
- * FILE:LINE:COL lines. The controller calls it through `loadControllerSpec` (in a worker thread).
+ * FILE:LINE:COL lines. The controller calls it through `loadControllerSpec` (in a child process).
  */
 export async function readControllerSpec(path: string): Promise<SpecLoadResult> {
   const { config, diagnostics } = await loadConfigFile(path, { target: "local" });
