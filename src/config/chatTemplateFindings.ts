@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { checkGgufHeader } from "../gguf/checkGgufHeader.js";
 import { classifyModelSource } from "./classifyModelSource.js";
 import { warningAt, type Finding, type PathSegment } from "./Finding.js";
 import { unsupportedTemplateFeatures } from "./unsupportedTemplateFeatures.js";
@@ -58,10 +59,7 @@ function localGguf(loading: Record<string, unknown> | undefined, baseDir: string
 
 async function ggufChatTemplate(path: string): Promise<string | undefined> {
   try {
-    const { readGgufFileInfo } = await import("node-llama-cpp"); // only when a local GGUF is named: a heavy import
-    const info = await readGgufFileInfo(path, { readTensorInfo: false, logWarnings: false });
-    const template = info.metadata.tokenizer?.chat_template;
-    return typeof template === "string" ? template : undefined;
+    return (await checkGgufHeader(path)).chatTemplate;
   } catch {
     return undefined; // an unreadable GGUF is reported by the replica's own check
   }

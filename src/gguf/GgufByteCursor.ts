@@ -31,6 +31,11 @@ export class GgufByteCursor {
     return this.fileSize - this.position;
   }
 
+  /** Whether the next `count` bytes are already buffered (then `need(count)` would return at once). */
+  public buffered(count: number): boolean {
+    return this.position + count <= this.bufferStart + this.buffer.length;
+  }
+
   public async need(count: number | bigint, what: string): Promise<void> {
     const end = BigInt(this.position) + BigInt(count);
     if (end > BigInt(this.fileSize)) throw new PastEndOfFile(end, what);

@@ -16,6 +16,8 @@ export interface GgufHeaderSummary {
   readonly fileSize: number;
   /** `split.no` (0-based), `split.count` and `split.tensors.count` of a part of a split model (llama.cpp's gguf-split). */
   readonly split?: GgufSplitKeys;
+  /** `tokenizer.chat_template`, when the file has one (a string). */
+  readonly chatTemplate?: string;
 }
 
 export interface GgufSplitKeys {
@@ -32,6 +34,7 @@ const MAX_DIMENSIONS = 4;
 const MAX_TENSOR_NAME_BYTES = 63;
 const ARRAY_TYPE = 9;
 const STRING_TYPE = 8;
+const CHAT_TEMPLATE_KEY = "tokenizer.chat_template";
 /** Bytes per value of each metadata type (strings: their length field). */
 const VALUE_BYTES: ReadonlyMap<number, number> = new Map([
   [0, 1], [1, 1], [2, 2], [3, 2], [4, 4], [5, 4], [6, 4], [7, 1], [STRING_TYPE, 8], [10, 8], [11, 8], [12, 8],
@@ -103,6 +106,7 @@ async function readHeader(cursor: GgufByteCursor): Promise<GgufHeaderSummary> {
   let alignment = DEFAULT_ALIGNMENT;
   const split: { -readonly [K in keyof GgufSplitKeys]: GgufSplitKeys[K] } = {};
   const keys = new Set<string>();
+  let chatTemplate: string | undefined;
   for (let index = 0; index < Number(metadataCount); index++) {
     const at = cursor.position;
     const key = await readString(cursor, `the key of metadata entry ${index} at byte ${at}`);
@@ -113,6 +117,7 @@ async function readHeader(cursor: GgufByteCursor): Promise<GgufHeaderSummary> {
     const splitKey = SPLIT_KEYS.get(key);
     if (key === "general.alignment") alignment = await readAlignment(cursor, type);
     else if (splitKey !== undefined) split[splitKey.field] = await readSplitKey(cursor, key, type, splitKey);
+    else if (key === CHAT_TEMPLATE_KEY && type === STRING_TYPE) chatTemplate = await readString(cursor, `metadata "${key}"`);
     else await skipValue(cursor, type, `metadata "${key}"`);
   }
 
@@ -172,6 +177,7 @@ async function readHeader(cursor: GgufByteCursor): Promise<GgufHeaderSummary> {
     expectedSize: Number(lastEnd === undefined ? dataOffset : dataOffset + lastEnd.offset + lastEnd.size),
     fileSize,
     ...(Object.keys(split).length > 0 ? { split } : {}),
+    ...(chatTemplate !== undefined ? { chatTemplate } : {}),
   };
 }
 
@@ -226,7 +232,8 @@ async function skipValue(cursor: GgufByteCursor, type: number, what: string): Pr
 }
 
 async function skipString(cursor: GgufByteCursor, what: string): Promise<void> {
-  await cursor.need(8, `the length of ${what}`);
+  // A vocabulary is an array of ~10^5 strings: no await (a microtask turn each) while the length is buffered.
+  if (!cursor.buffered(8)) await cursor.need(8, `the length of ${what}`);
   const length = cursor.u64();
   cursor.skip(length, `${what}, a string of ${length} bytes`);
 }

@@ -59,6 +59,26 @@ describe("checkGgufHeader", () => {
     expect(summary.expectedSize).toBe(valid.length);
   });
 
+  it("should return the chat template a file carries, and none when it has none", async () => {
+    const template = "{% for message in messages %}{{ message.content }}{% endfor %}";
+    const withTemplate = encodeGguf({
+      ...spec,
+      metadata: { ...spec.metadata, "tokenizer.chat_template": { type: "string", value: template } },
+    });
+    expect((await checkGgufHeader(write(withTemplate))).chatTemplate).toBe(template);
+    expect((await checkGgufHeader(write(valid))).chatTemplate).toBeUndefined();
+  });
+
+  it("should step over a vocabulary of many strings, across read chunks", async () => {
+    const tokens = Array.from({ length: 200_000 }, (_, i) => `token-${i}`);
+    const large = encodeGguf({
+      ...spec,
+      metadata: { ...spec.metadata, "tokenizer.ggml.tokens": { type: "array", itemType: "string", values: tokens } },
+    });
+    expect(large.length).toBeGreaterThan(2 << 20);
+    expect(await checkGgufHeader(write(large))).toMatchObject({ tensorCount: 2, metadataCount: 3, fileSize: large.length });
+  });
+
   it("should accept the generated test models, reading only their headers", async () => {
     const path = ensureLoopModel();
     const summary = await checkGgufHeader(path);
