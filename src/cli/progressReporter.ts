@@ -1,4 +1,4 @@
-import ora, { type Ora } from "ora";
+import type { Ora } from "ora";
 
 /** Deployment progress for `run`: an ora spinner on a TTY, otherwise a plain line whenever a line changes. */
 export interface ProgressReporter {
@@ -8,11 +8,12 @@ export interface ProgressReporter {
   stop: () => void;
 }
 
-export function createProgressReporter(spinner: boolean): ProgressReporter {
+/** ora is imported only when a spinner is shown (~65 ms of start-up otherwise: scripts and `--non-blocking` runs). */
+export async function createProgressReporter(spinner: boolean): Promise<ProgressReporter> {
   // A pseudo-terminal may report 0 columns; ora's redraw then never ends. Plain lines are safe there.
   const usable = spinner && (process.stderr.columns ?? 0) > 0;
   let active: Ora | undefined = usable
-    ? ora({ text: "starting", stream: process.stderr, discardStdin: false }).start()
+    ? (await import("ora")).default({ text: "starting", stream: process.stderr, discardStdin: false }).start()
     : undefined;
   const printed = new Set<string>();
   return {

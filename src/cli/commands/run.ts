@@ -54,7 +54,7 @@ async function run(file: string, options: RunOptions): Promise<number> {
   const home = llmserveHome();
   const blocking = options.nonBlocking !== true;
   const appNames = config.applications.map((app) => app.name);
-  const reporter = createProgressReporter(!blocking && process.stdout.isTTY === true && process.stderr.isTTY === true);
+  const reporter = await createProgressReporter(!blocking && process.stdout.isTTY === true && process.stderr.isTTY === true);
   const interrupt = new AbortController();
   const onSignal = (): void => interrupt.abort();
   process.on("SIGINT", onSignal);
