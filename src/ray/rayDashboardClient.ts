@@ -3,12 +3,11 @@ import { dashboardUrl, displayAddress } from "./dashboardAddress.js";
 import { RayDashboardError } from "./errors/RayDashboardError.js";
 import { scrubSecrets, secretValuesFromEnv } from "./secrets.js";
 import type { ServeInstanceDetails } from "./ServeInstanceDetails.js";
+import { DASHBOARD_TIMEOUT_MS } from "./timeouts.js";
 import type { RayServeDeployConfig } from "./translateForRay.js";
 
 /** Ray's Serve REST API path (multi-application API). */
 export const SERVE_APPLICATIONS_PATH = "/api/serve/applications/";
-/** Default time budget of one request to the dashboard. */
-export const DASHBOARD_TIMEOUT_MS = 30_000;
 
 export interface DashboardRequestOptions {
   /** Time budget of the whole request, body included. Defaults to {@link DASHBOARD_TIMEOUT_MS}. */

@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { runController } from "../../controller/runController.js";
 import { llmserveHome } from "../../llmserveHome.js";
 
 /**
@@ -11,6 +10,8 @@ export function controllerCommand(): Command {
     .description("internal: the controller daemon started by `llmserve run`")
     .requiredOption("--config <file>", "the config file to deploy")
     .action(async (options: { config: string }) => {
+      // Imported here: every other command's process would load the whole daemon (main.ts builds them all).
+      const { runController } = await import("../../controller/runController.js");
       const code = await runController({ configPath: options.config, home: llmserveHome() });
       // Exit explicitly: undici keep-alive sockets or timers must not keep a finished controller alive.
       process.exit(code);

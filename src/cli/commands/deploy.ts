@@ -4,7 +4,6 @@ import { ActionableError } from "../../errors/ActionableError.js";
 import { DEFAULT_DASHBOARD_ADDRESS, resolveDashboardAddress } from "../../ray/dashboardAddress.js";
 import { RayDashboardError } from "../../ray/errors/RayDashboardError.js";
 import { prepareRayConfig } from "../../ray/prepareRayConfig.js";
-import { rayDeploy } from "../../ray/rayDeploy.js";
 import type { RayServeStatus } from "../../ray/rayStatus.js";
 import { redactConfig, scrubSecrets } from "../../ray/secrets.js";
 import { rayAddressOption, rayTimeoutOption, timeoutMsFrom } from "./rayAddressOption.js";
@@ -47,6 +46,7 @@ export function deployCommand(): Command {
         throw new ActionableError(`--wait-timeout must be a positive number of seconds (got '${options.waitTimeout}')`, 2);
       }
       let lastLine = "";
+      const { rayDeploy } = await import("../../ray/rayDeploy.js"); // undici and the dashboard client: deploy only
       const result = await rayDeploy(address, prepared.config, {
         timeoutMs: timeoutMsFrom(options.timeout),
         secrets: prepared.secrets,

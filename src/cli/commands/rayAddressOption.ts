@@ -1,9 +1,7 @@
 import { Option } from "commander";
 import { ActionableError } from "../../errors/ActionableError.js";
 import { resolveDashboardAddress } from "../../ray/dashboardAddress.js";
-import { DASHBOARD_TIMEOUT_MS } from "../../ray/rayDashboardClient.js";
-import { rayShutdown } from "../../ray/rayShutdown.js";
-import { formatServeStatus, rayStatus } from "../../ray/rayStatus.js";
+import { DASHBOARD_TIMEOUT_MS } from "../../ray/timeouts.js";
 
 /**
  * The `--address URL` option shared by `deploy`, `status` and `shutdown`: the Ray dashboard's http(s) address.
@@ -39,6 +37,9 @@ export function timeoutMsFrom(seconds: string | undefined): number {
 /** `llmserve status --address URL`: prints Ray's `serve status` YAML (secrets scrubbed). Exit 1 when an app failed. */
 export async function runRayStatus(address: string, timeout?: string, write: (text: string) => void = (t) => void process.stdout.write(t)): Promise<void> {
   const url = resolveDashboardAddress(address) as URL;
+  // The dashboard client (undici) is imported only with --address: `status` and `shutdown` of the local instance
+  // start ~100 ms faster without it.
+  const { formatServeStatus, rayStatus } = await import("../../ray/rayStatus.js");
   const status = await rayStatus(url, { timeoutMs: timeoutMsFrom(timeout) });
   write(formatServeStatus(status));
   const failed = Object.values(status.applications).some((app) => app.status === "DEPLOY_FAILED" || app.status === "UNHEALTHY");
@@ -48,6 +49,7 @@ export async function runRayStatus(address: string, timeout?: string, write: (te
 /** `llmserve shutdown -y --address URL`: shuts Serve down on the cluster and waits for the applications to go. */
 export async function runRayShutdown(address: string, timeout?: string, write: (text: string) => void = (t) => void process.stdout.write(t)): Promise<void> {
   const url = resolveDashboardAddress(address) as URL;
+  const { rayShutdown } = await import("../../ray/rayShutdown.js");
   const result = await rayShutdown(url, { timeoutMs: timeoutMsFrom(timeout) });
   write(`${result.message}\n`);
 }
