@@ -40,6 +40,8 @@ export interface RunningReplica {
 
 const LOAD_PROGRESS_STEP = 0.05;
 const DRAIN_POLL_MS = 50;
+/** From `ready` to the start of the background CPU-kernel build (see `load`). */
+const CPU_KERNELS_BUILD_DELAY_MS = 2_000;
 
 /**
  * Starts a replica: HTTP first (so `/health` can say "downloading"/"loading" with a reason), then resolves or
@@ -155,7 +157,11 @@ async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal:
         `${engine.pool.size} sequences x ${engine.contextSize} tokens)`,
     );
     options.onEvent({ event: "ready" });
-    if (engine.path.backend === "cpu" && engine.path.cpuKernels === "prebuilt") void buildCpuKernelsInBackground(settings, options.log);
+    if (engine.path.backend === "cpu" && engine.path.cpuKernels === "prebuilt") {
+      // Not at once: probing the compilers forks from this now large process, and the controller's /health that
+      // confirms `ready` waited ~200 ms for it (all of it added to every `run`).
+      setTimeout(() => void buildCpuKernelsInBackground(settings, options.log), CPU_KERNELS_BUILD_DELAY_MS).unref();
+    }
     return true;
   } catch (error) {
     if (signal.aborted) return false;
