@@ -22,7 +22,7 @@ import { createControllerMetrics, type MetricsModel } from "./metrics/controller
 import { DEFAULT_LOG_SETTINGS } from "../logLine.js";
 import { createConsoleRoutes } from "./console/consoleRoutes.js";
 import type { ControllerSpec, DeploymentSpec } from "./controllerSpec.js";
-import { loadControllerSpec } from "./loadControllerSpec.js";
+import { loadControllerSpec, type SpecLoadResult } from "./loadControllerSpec.js";
 import { gpuPlacement } from "./gpuPlacement.js";
 import { readRssBytes } from "./readRssBytes.js";
 import { createStateWriter } from "./stateWriter.js";
@@ -32,6 +32,8 @@ import type { RequestRecord } from "./metrics/RequestRecord.js";
 export interface RunControllerOptions {
   configPath: string;
   home: string;
+  /** `configPath` being loaded already (started before this module was imported); else it is loaded here. */
+  spec?: Promise<SpecLoadResult>;
 }
 
 /** What start-up claimed: released again by shutdown. */
@@ -123,7 +125,7 @@ async function claim(options: RunControllerOptions): Promise<({ ok: true } & Cla
     return { ok: false, reason };
   }
   removeReplicaSpecs(options.home);
-  const loaded = await loadControllerSpec(options.configPath);
+  const loaded = await (options.spec ?? loadControllerSpec(options.configPath));
   if (!loaded.ok) return { ok: false, reason: loaded.message, lock };
   const spec = loaded.spec;
   const apiKey = spec.apiKeyEnv !== undefined ? process.env[spec.apiKeyEnv] : undefined;
