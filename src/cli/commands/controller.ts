@@ -10,7 +10,7 @@ export function controllerCommand(): Command {
     .description("internal: the controller daemon started by `llmserve run`")
     .requiredOption("--config <file>", "the config file to deploy")
     .action(async (options: { config: string }) => {
-      // The config is read and validated in a worker thread while this thread loads the daemon's modules.
+      // The config is read and validated in a child process while this one loads the daemon's modules.
       const { loadControllerSpec } = await import("../../controller/loadControllerSpec.js");
       const spec = loadControllerSpec(options.config);
       spec.catch(() => undefined); // runController awaits it (and sees a failure) once the lock is taken
