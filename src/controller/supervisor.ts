@@ -118,23 +118,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
         dispatch({ ...effect, type: "health", ok: health.ok, reason: health.ok ? "" : health.reason }),
       );
     },
-    stopFailedGroup: (effect) => {
-      void stopGroup(effect.pid, options.stopGraceMs, ownerOf(effect.pid, effect.startTime)).then(() =>
-        dispatch({ type: "failedGroupStopped", reason: effect.reason }),
-      );
-    },
-    stopGroup: (effect) => {
-      if (effect.pid <= 0 || (!effect.running && !isGroupAlive(effect.pid))) {
-        dispatch({ type: "stopped", gone: true, how: undefined });
-        return;
-      }
-      void stopGroup(effect.pid, options.stopGraceMs, ownerOf(effect.pid, effect.startTime)).then((result) =>
-        dispatch({ type: "stopped", gone: result.gone, how: result.graceful ? "stopped" : "killed" }),
-      );
-    },
-    reapGroup: (effect) => {
-      if (isGroupAlive(effect.pid) && isOurs(effect.pid, effect.startTime)) killGroupNow(effect.pid);
-    },
+    ...processGroupEffects(options.stopGraceMs, (input) => dispatch(input)),
     stopDone: (effect) => resolveStop?.(effect.gone),
     log: (effect) => options.log(effect.message),
     changed: () => options.onChange(),
@@ -219,6 +203,29 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     },
     ongoing: () => ongoing,
     generation,
+  };
+}
+
+/** The effects that stop or reap a replica's process group, each only once the group is proven ours. */
+function processGroupEffects(stopGraceMs: number, dispatch: (input: ReplicaInput) => void): Pick<Effects<ReplicaEffect>, "stopFailedGroup" | "stopGroup" | "reapGroup"> {
+  return {
+    stopFailedGroup: (effect) => {
+      void stopGroup(effect.pid, stopGraceMs, ownerOf(effect.pid, effect.startTime)).then(() =>
+        dispatch({ type: "failedGroupStopped", reason: effect.reason }),
+      );
+    },
+    stopGroup: (effect) => {
+      if (effect.pid <= 0 || (!effect.running && !isGroupAlive(effect.pid))) {
+        dispatch({ type: "stopped", gone: true, how: undefined });
+        return;
+      }
+      void stopGroup(effect.pid, stopGraceMs, ownerOf(effect.pid, effect.startTime)).then((result) =>
+        dispatch({ type: "stopped", gone: result.gone, how: result.graceful ? "stopped" : "killed" }),
+      );
+    },
+    reapGroup: (effect) => {
+      if (isGroupAlive(effect.pid) && isOurs(effect.pid, effect.startTime)) killGroupNow(effect.pid);
+    },
   };
 }
 
