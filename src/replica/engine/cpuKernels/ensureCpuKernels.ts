@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { mkdir, open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { acquireLockFile } from "../../../process/acquireLockFile.js";
 import { buildCpuKernels } from "./buildCpuKernels.js";
 import { cpuKernelsIdentity, type CpuKernelsIdentity } from "./cpuKernelsIdentity.js";
 import { installCpuKernels, localBuildState } from "./installCpuKernels.js";
@@ -24,8 +24,8 @@ export const CPU_KERNELS_TOOLS = "a C++ compiler, cmake and git (Debian/Ubuntu: 
 /**
  * Makes sure CPU kernels compiled for this machine are in place for the next replica start: reuses a build cached
  * under `$LLMSERVE_HOME/llama/<key>/`, else compiles one (`buildCpuKernels`, ~1-3 minutes on 2 cores, at the lowest
- * priority) while the caller keeps serving with the prebuilt kernels. One build per key at a time (a lock file
- * with our pid; a replica that finds it held returns `busy`). `LLMSERVE_CPU_KERNELS=prebuilt` switches it off.
+ * priority) while the caller keeps serving with the prebuilt kernels. One build per key at a time (`acquireLockFile`,
+ * the project's one lock; a replica that finds it held by a live process returns `busy`). `LLMSERVE_CPU_KERNELS=prebuilt` switches it off.
  * Never throws.
  */
 export async function ensureCpuKernels(options: CpuKernelsBuildOptions): Promise<CpuKernelsBuildOutcome> {
@@ -48,46 +48,18 @@ export async function ensureCpuKernels(options: CpuKernelsBuildOptions): Promise
       if (!identity.tools.compiler || !identity.tools.cmake) {
         return { kind: "failed", reason: `the CPU kernels cannot be compiled here: they need ${CPU_KERNELS_TOOLS}` };
       }
-      const release = await tryLock(`${workDir}.lock`);
-      if (release === undefined) return { kind: "busy", reason: "another replica is compiling them" };
+      const attempt = acquireLockFile(`${workDir}.lock`);
+      if (!attempt.acquired) return { kind: "busy", reason: "another replica is compiling them" };
       try {
         await buildCpuKernels(identity, workDir, options.log);
       } finally {
-        await release();
+        attempt.lock.release();
       }
     }
     await installCpuKernels(identity, library);
     return { kind: "installed", library };
   } catch (error) {
     return { kind: "failed", reason: messageOf(error) };
-  }
-}
-
-/** O_EXCL lock file holding our pid; undefined when a live process holds it. */
-async function tryLock(lockPath: string): Promise<(() => Promise<void>) | undefined> {
-  await mkdir(join(lockPath, ".."), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lockPath, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const pid = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return undefined;
-      await rm(lockPath, { force: true });
-    }
-  }
-  return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
