@@ -56,7 +56,8 @@ async function startServers(model, options, log) {
     const pool = replica.logs.find((line) => line.includes("decode threadpool:")) ?? "decode threadpool: unknown";
     if (name === "fast" && !pool.includes("persistent")) log(`warning: the fast replica runs without fastDecode: ${pool}`);
     const build = /llama\.cpp (local build|prebuilt)/.exec(replica.logs.find((line) => line.includes("backend:")) ?? "")?.[1] ?? "unknown";
-    servers[name] = { ...replica, body: { model: "bench" }, note: `${pool.replace(/^.*decode threadpool: /, "decode threadpool: ")}; llama.cpp ${build}` };
+    const weights = /weights: ([\w-]+)/.exec(replica.logs.find((line) => line.includes("weights: ")) ?? "")?.[1] ?? "unknown";
+    servers[name] = { ...replica, body: { model: "bench" }, note: `${pool.replace(/^.*decode threadpool: /, "decode threadpool: ")}; llama.cpp ${build}; weights ${weights}` };
   }
   if (options.contenders.includes("llama-server")) {
     const server = await startLlamaServer({

@@ -1,9 +1,11 @@
 // Servers the engine bench starts: each in its own process group, always killed at the end.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import path from "node:path";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 
 const started = new Set();
 
@@ -71,10 +73,14 @@ export async function freePort() {
   return port;
 }
 
-/** `llmserve replica` (the built CLI) on a one-model config; resolves once it printed {"event":"ready"}. */
+/**
+ * `llmserve replica` (the built CLI) on a one-model config, with the environment the controller gives its replicas
+ * (`replicaLaunchEnv`); resolves once it printed {"event":"ready"}.
+ */
 export async function startReplica({ bin, configPath, modelId, env, home }) {
   const { child, logs, keep } = startGroup(process.execPath, [bin, "replica", "--config", configPath, "--model", modelId, "--port", "0"], {
     LLMSERVE_HOME: home,
+    ...(await replicaLaunchEnv(bin)),
     ...env,
   });
   let baseUrl;
@@ -95,6 +101,17 @@ export async function startReplica({ bin, configPath, modelId, env, home }) {
     child.once("exit", (code) => reject(new Error(`replica exited (${code}) before ready:\n${logs.slice(-20).join("\n")}`)));
   });
   return { baseUrl, logs, pid: child.pid, stop: () => stop(child), exited: () => child.exitCode !== null || child.signalCode !== null };
+}
+
+/**
+ * What the controller adds to a replica's environment besides its token: glibc's huge-page tunable
+ * (src/controller/runController.ts), from the same installation as `bin`; nothing for an installation without it.
+ */
+async function replicaLaunchEnv(bin) {
+  const module = path.join(path.dirname(path.dirname(bin)), "dist", "replica", "engine", "weights", "hugePageTunables.js");
+  if (!existsSync(module)) return {};
+  const { tunablesWithHugePages } = await import(pathToFileURL(module).href);
+  return { GLIBC_TUNABLES: tunablesWithHugePages(process.env.GLIBC_TUNABLES) };
 }
 
 /** llama-server on a free port; resolves once /health answers 200. */

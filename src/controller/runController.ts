@@ -28,6 +28,7 @@ import { readRssBytes } from "./readRssBytes.js";
 import { createStateWriter } from "./stateWriter.js";
 import { CONTROL_LOOP_INTERVAL_MS } from "./timeouts.js";
 import type { RequestRecord } from "./metrics/RequestRecord.js";
+import { tunablesWithHugePages } from "../replica/engine/weights/hugePageTunables.js";
 
 export interface RunControllerOptions {
   configPath: string;
@@ -278,7 +279,8 @@ function listenFailure(spec: ControllerSpec, error: NodeJS.ErrnoException): stri
 
 /**
  * `llmserve replica --spec FILE` from this same installation (or the fixture named by LLMSERVE_REPLICA_ENTRY, in
- * tests), with the instance's replica token in its environment. The spec file is the deployment version's, resolved
+ * tests), with the instance's replica token in its environment, and glibc's malloc set to ask for transparent huge
+ * pages (read only at process start; a CPU replica copies its weights into them, see chooseWeightsLoading). The spec file is the deployment version's, resolved
  * when the config was loaded: a restart reads it, never the YAML as it is on disk now.
  */
 function replicaCommandIn(home: string, replicaToken: string): (spec: DeploymentSpec) => { file: string; args: string[]; env: Record<string, string> } {
@@ -289,7 +291,10 @@ function replicaCommandIn(home: string, replicaToken: string): (spec: Deployment
     return {
       file: process.execPath,
       args: [entry, "replica", "--spec", specFile, "--host", "127.0.0.1", "--port", "0"],
-      env: { [REPLICA_TOKEN_ENV]: replicaToken },
+      env: {
+        [REPLICA_TOKEN_ENV]: replicaToken,
+        GLIBC_TUNABLES: tunablesWithHugePages(spec.envVars["GLIBC_TUNABLES"] ?? process.env["GLIBC_TUNABLES"]),
+      },
     };
   };
 }

@@ -61,12 +61,14 @@ export function parseReplicaEvent(line: string): ReplicaEvent | undefined {
 const GENERATIONS = ["native", "stock"] as const;
 const KERNELS = ["local", "prebuilt"] as const;
 const BACKENDS = ["cuda", "vulkan", "metal", "cpu"] as const;
+const WEIGHTS = ["huge-pages", "copied", "mapped"] as const;
 
 function parseEnginePath(record: Record<string, unknown>): ReplicaEvent | undefined {
   const generation = GENERATIONS.find((value) => value === record["generation"]);
   const cpuKernels = KERNELS.find((value) => value === record["cpuKernels"]);
   const backend = BACKENDS.find((value) => value === record["backend"]);
-  if (generation === undefined || cpuKernels === undefined || backend === undefined) return undefined;
+  const weights = WEIGHTS.find((value) => value === record["weights"]);
+  if (generation === undefined || cpuKernels === undefined || backend === undefined || weights === undefined) return undefined;
   const warnings = Array.isArray(record["warnings"]) ? record["warnings"].filter((item): item is string => typeof item === "string") : [];
-  return { event: "engine", generation, cpuKernels, backend, warnings };
+  return { event: "engine", generation, cpuKernels, backend, weights, warnings };
 }

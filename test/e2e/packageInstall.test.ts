@@ -75,7 +75,7 @@ describe("the npm package, installed from its tarball", () => {
       const replicas = Object.values(JSON.parse(status.stdout).applications.demo.deployments).flatMap(
         (deployment) => (deployment as { replicas: Array<{ engine: string | null; warnings: string[] }> }).replicas,
       );
-      expect(replicas.map((replica) => replica.engine)).toEqual([expect.stringMatching(/^native loop, (local|prebuilt) CPU kernels, CPU$/)]);
+      expect(replicas.map((replica) => replica.engine)).toEqual([expect.stringMatching(/^native loop, (local|prebuilt) CPU kernels, CPU, weights (in huge pages|copied|mapped)$/)]);
       expect(replicas[0]?.warnings).toEqual([]);
       if (flags.length > 0) expect(readdirSafe(join(home.path, "native")).some((name) => name.startsWith("fastDecode-"))).toBe(true);
 

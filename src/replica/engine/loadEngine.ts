@@ -13,12 +13,13 @@ import { maxBytesPerToken } from "./maxBytesPerToken.js";
 import { LLAMA_CPP_BUILD_OPTIONS } from "./llamaCppBuildOptions.js";
 import { applyFastDecode } from "./fastDecode/applyFastDecode.js";
 import type { FastDecodeAddonLoad } from "./fastDecode/loadFastDecodeAddon.js";
-import type { EnginePath } from "../../protocol/EnginePath.js";
+import type { EnginePath, EngineWeights } from "../../protocol/EnginePath.js";
 import { isOff } from "./fastDecode/isOff.js";
 import { loadContextLock } from "./fastDecode/loadContextLock.js";
 import { sequenceOrderedBatching } from "./fastDecode/sequenceOrderedBatching.js";
 import type { Engine } from "./Engine.js";
 import { SequencePool } from "./SequencePool.js";
+import { planWeightsLoading } from "./weights/planWeightsLoading.js";
 
 export interface LoadEngineOptions {
   onProgress?: (fraction: number) => void;
@@ -52,11 +53,13 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
   // LLAMA_CPP_BUILD_OPTIONS).
   log(`backend: ${llama.gpu === false ? "CPU" : llama.gpu}, threads ${settings.threads}, llama.cpp ${llama.buildType === "localBuild" ? "local build" : "prebuilt"}`);
 
+  const weightsPlan = await planWeightsLoading(llama.gpu === false ? "cpu" : llama.gpu, modelPath);
   let model: LlamaModel;
   try {
     model = await llama.loadModel({
       modelPath,
       gpuLayers: llama.gpu === false ? 0 : "auto",
+      useMmap: weightsPlan.useMmap,
       ...(options.onProgress !== undefined ? { onLoadProgress: options.onProgress } : {}),
       ...(options.signal !== undefined ? { loadSignal: options.signal } : {}),
     });
@@ -85,6 +88,8 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     );
   }
   batching.bind(context);
+  const weights = weightsPlan.observe();
+  log(weights.summary);
   let pool: SequencePool | undefined;
   const fastDecode = applyFastDecode({
     context,
@@ -107,7 +112,7 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
     gpu: llama.gpu,
     threads: settings.threads,
     decodeThreadpool: fastDecode.threadpool,
-    path: enginePath(llama, fastDecode.generation, [
+    path: enginePath(llama, fastDecode.generation, weights.weights, [
       ...(options.warnings ?? []),
       ...(fastDecode.generation !== "native" && (options.warnings ?? []).length === 0 && !isOff(process.env["LLMSERVE_FAST_DECODE"]) && !isOff(process.env["LLMSERVE_GENERATION_LOOP"])
         ? [`node-llama-cpp's stock decode loop runs, many times slower per token (${fastDecode.summary})`]
@@ -152,12 +157,13 @@ async function createLlama(
   return llama;
 }
 
-function enginePath(llama: Llama, generation: "native" | "node-llama-cpp", warnings: readonly string[]): EnginePath {
+function enginePath(llama: Llama, generation: "native" | "node-llama-cpp", weights: EngineWeights, warnings: readonly string[]): EnginePath {
   const backend = llama.gpu === false ? "cpu" : llama.gpu;
   return {
     generation: generation === "native" ? "native" : "stock",
     cpuKernels: llama.buildType === "localBuild" ? "local" : "prebuilt",
     backend,
+    weights,
     warnings,
   };
 }

@@ -77,8 +77,8 @@ describe("statusReport", () => {
             {
               ...state.applications[0]!.deployments[0]!,
               replicas: [
-                replica({ id: "r1", engine: { generation: "native", cpuKernels: "local", backend: "cpu", warnings: [] } }),
-                replica({ id: "r2", engine: { generation: "stock", cpuKernels: "prebuilt", backend: "cuda", warnings: [warning] } }),
+                replica({ id: "r1", engine: { generation: "native", cpuKernels: "local", backend: "cpu", weights: "huge-pages", warnings: [] } }),
+                replica({ id: "r2", engine: { generation: "stock", cpuKernels: "prebuilt", backend: "cuda", weights: "mapped", warnings: [warning] } }),
                 replica({ id: "r3", lifecycle: "loading", progress: { phase: "building", what: "the fastDecode addon" } }),
               ],
             },
@@ -88,7 +88,7 @@ describe("statusReport", () => {
     };
     const replicas = statusReport(withEngines).applications["reasoning"]!.deployments["LLMServer:qwq"]!.replicas;
     expect(replicas.map((r) => [r.engine, r.warnings, r.progress])).toEqual([
-      ["native loop, local CPU kernels, CPU", [], null],
+      ["native loop, local CPU kernels, CPU, weights in huge pages", [], null],
       ["stock loop, prebuilt CPU kernels, CUDA", [warning], null],
       [null, [], "building the fastDecode addon (first start)"],
     ]);

@@ -16,6 +16,8 @@ describe("replica events", () => {
       { event: "progress", phase: "downloading", downloadedBytes: 10, totalBytes: 100 },
       { event: "progress", phase: "downloading", downloadedBytes: 10, totalBytes: null },
       { event: "progress", phase: "loading", fraction: 0.4 },
+      { event: "engine", generation: "native", cpuKernels: "prebuilt", backend: "cpu", weights: "huge-pages", warnings: [] },
+      { event: "engine", generation: "stock", cpuKernels: "local", backend: "cuda", weights: "mapped", warnings: ["slow"] },
       { event: "ready" },
       { event: "failed", reason: "no such file" },
     ];
