@@ -40,7 +40,7 @@ export interface RunningReplica {
 
 const LOAD_PROGRESS_STEP = 0.05;
 const DRAIN_POLL_MS = 50;
-/** From `ready` to the start of the background CPU-kernel build (see `load`). */
+/** From `ready` to the start of the background CPU-kernel decision (see `load`). */
 const CPU_KERNELS_BUILD_DELAY_MS = 2_000;
 
 /**
@@ -157,10 +157,10 @@ async function load(runtime: ReplicaRuntime, options: RunReplicaOptions, signal:
         `${engine.pool.size} sequences x ${engine.contextSize} tokens)`,
     );
     options.onEvent({ event: "ready" });
-    if (engine.path.backend === "cpu" && engine.path.cpuKernels === "prebuilt") {
+    if (engine.path.backend === "cpu") {
       // Not at once: probing the compilers forks from this now large process, and the controller's /health that
       // confirms `ready` waited ~200 ms for it (all of it added to every `run`).
-      setTimeout(() => void buildCpuKernelsInBackground(settings, options.log), CPU_KERNELS_BUILD_DELAY_MS).unref();
+      setTimeout(() => void decideCpuKernelsInBackground(settings, modelPath, options.log), CPU_KERNELS_BUILD_DELAY_MS).unref();
     }
     return true;
   } catch (error) {
@@ -196,18 +196,27 @@ async function prepareFastDecodeAddon(
 }
 
 /**
- * While this replica serves with node-llama-cpp's generic prebuilt CPU kernels, compiles ones for this CPU (at the
- * lowest priority) for the replicas started after it. See bench/README.md for what they gain.
+ * While this replica serves, decides (once per build key, `ensureCpuKernels`) whether the replicas started after it
+ * load CPU kernels compiled for this CPU or the prebuilt ones: compiles them at the lowest priority, measures both
+ * on this replica's model in child processes, keeps the faster. Says the verdict in one log line.
  */
-async function buildCpuKernelsInBackground(settings: ReplicaSettings, log: (line: string) => void): Promise<void> {
-  const outcome = await ensureCpuKernels({ home: settings.home, log });
+async function decideCpuKernelsInBackground(settings: ReplicaSettings, modelPath: string, log: (line: string) => void): Promise<void> {
+  const outcome = await ensureCpuKernels({ home: settings.home, log, modelPath });
   switch (outcome.kind) {
-    case "installed":
-      log("CPU kernels: compiled for this CPU and installed; replicas started from now on use them");
+    case "decided": {
+      const change =
+        outcome.change === "installed"
+          ? "; replicas started from now on load the compiled ones"
+          : outcome.change === "removed"
+            ? "; compiled ones installed earlier were removed, replicas started from now on load the prebuilt ones"
+            : "";
+      log(`CPU kernels: ${outcome.verdict.reason}${outcome.measuredNow ? "" : " (measured earlier)"}${change}`);
       return;
+    }
     case "busy":
     case "not-applicable":
       return;
+    case "unmeasured":
     case "failed":
       log(`CPU kernels: staying on node-llama-cpp's prebuilt ones (${outcome.reason})`);
   }

@@ -1,26 +1,36 @@
+import { existsSync } from "node:fs";
 import { Command } from "commander";
+import { ActionableError } from "../../errors/ActionableError.js";
 import { llmserveHome } from "../../llmserveHome.js";
+import { EXIT_USAGE } from "../exitCodes.js";
+
+interface DoctorOptions {
+  json?: boolean;
+  buildCpuKernels?: boolean;
+  model?: string;
+}
 
 /**
- * `llmserve doctor [--json] [--build-cpu-kernels]`: which engine path a replica started now would run (native
- * generation loop or node-llama-cpp's stock loop; CPU kernels compiled for this machine or generic prebuilt ones),
- * why, and how to get the fast one.
+ * `llmserve doctor [--json] [--build-cpu-kernels [--model FILE.gguf]]`: which engine path a replica started now
+ * would run (native generation loop or node-llama-cpp's stock loop; CPU kernels compiled for this machine or
+ * prebuilt ones, with the measurement that chose them), why, and how to get the fast one.
  */
 export function doctorCommand(): Command {
   return new Command("doctor")
-    .description("show which engine path replicas run (native loop or stock, local or prebuilt CPU kernels) and how to get the fastest")
+    .description("show which engine path replicas run (native loop or stock, local or prebuilt CPU kernels, and the measurement that chose them)")
     .option("--json", "print the diagnosis as JSON")
-    .option("--build-cpu-kernels", "compile llama.cpp's CPU kernels for this CPU now (1-3 minutes on 2 cores) instead of in a replica's background")
-    .action(async (options: { json?: boolean; buildCpuKernels?: boolean }) => {
+    .option(
+      "--build-cpu-kernels",
+      "compile llama.cpp's CPU kernels for this CPU now (1-3 minutes on 2 cores) instead of in a replica's background; with --model, measure them against the prebuilt ones and keep the faster",
+    )
+    .option("--model <file>", "with --build-cpu-kernels: the GGUF model to measure with (the one you serve; measured again if a verdict exists)")
+    .action(async (options: DoctorOptions) => {
+      if (options.model !== undefined && options.buildCpuKernels !== true) throw new ActionableError("--model goes with --build-cpu-kernels", EXIT_USAGE);
+      if (options.model !== undefined && !existsSync(options.model)) throw new ActionableError(`--model: no such file: ${options.model}`, EXIT_USAGE);
       const home = llmserveHome();
       // The engine modules load node-llama-cpp's metadata only; imported here so other commands stay light.
       const { diagnoseEngine } = await import("../../replica/engine/diagnoseEngine.js");
-      if (options.buildCpuKernels === true) {
-        const { ensureCpuKernels } = await import("../../replica/engine/cpuKernels/ensureCpuKernels.js");
-        const outcome = await ensureCpuKernels({ home, log: (line) => process.stderr.write(`${line}\n`), env: { ...process.env, LLMSERVE_CPU_KERNELS: "" } });
-        process.stderr.write(`CPU kernels: ${outcome.kind}${"reason" in outcome ? ` (${outcome.reason})` : ""}\n`);
-        if (outcome.kind === "failed") process.exitCode = 1;
-      }
+      if (options.buildCpuKernels === true) await buildCpuKernelsNow(home, options.model);
       const diagnosis = await diagnoseEngine(home);
       if (options.json === true) {
         process.stdout.write(`${JSON.stringify(diagnosis, null, 2)}\n`);
@@ -32,9 +42,22 @@ export function doctorCommand(): Command {
         ...(diagnosis.fastDecode.fix !== null ? [`  fix: ${diagnosis.fastDecode.fix}`] : []),
         `CPU kernels: ${diagnosis.cpuKernels.kernels} (${diagnosis.cpuKernels.detail})`,
         `  what compiled kernels gain: ${diagnosis.cpuKernels.gain}`,
-        ...(diagnosis.cpuKernels.fix !== null ? [`  to compile them now: ${diagnosis.cpuKernels.fix}`] : []),
+        ...(diagnosis.cpuKernels.fix !== null ? [`  next step: ${diagnosis.cpuKernels.fix}`] : []),
         "running replicas: llmserve status shows each one's engine path and warnings",
       ];
       process.stdout.write(`${lines.join("\n")}\n`);
     });
+}
+
+async function buildCpuKernelsNow(home: string, model: string | undefined): Promise<void> {
+  const { ensureCpuKernels } = await import("../../replica/engine/cpuKernels/ensureCpuKernels.js");
+  const outcome = await ensureCpuKernels({
+    home,
+    log: (line) => process.stderr.write(`${line}\n`),
+    env: { ...process.env, LLMSERVE_CPU_KERNELS: "" },
+    ...(model !== undefined ? { modelPath: model, remeasure: true } : {}),
+  });
+  const summary = outcome.kind === "decided" ? `${outcome.verdict.reason}${outcome.measuredNow ? "" : " (measured earlier)"}` : `${outcome.kind} (${outcome.reason})`;
+  process.stderr.write(`CPU kernels: ${summary}\n`);
+  if (outcome.kind === "failed") process.exitCode = 1;
 }

@@ -1,16 +1,17 @@
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { CpuKernelsIdentity } from "./cpuKernelsIdentity.js";
+import { writeCpuKernelsRecord } from "./cpuKernelsRecord.js";
 
 const run = promisify(execFile);
 
 /**
  * Compiles only llama.cpp's CPU backend library (`libggml-cpu.so`, ggml's CPU kernels) for this machine's CPU
  * (`-march=native`) from the source node-llama-cpp bundles (its git bundle: no network), at the lowest priority,
- * into `<workDir>/libggml-cpu.so` plus `cpuKernels.json`. It has the same ggml ABI as node-llama-cpp's prebuilt
+ * into `<workDir>/libggml-cpu.so` plus its record (`cpuKernels.json`). It has the same ggml ABI as node-llama-cpp's prebuilt
  * libraries (same commit, `GGML_BACKEND_DL`, ggml's threadpool instead of OpenMP), so it replaces their generic CPU
  * variants. The checkout and build tree are removed afterwards; an interrupted build resumes where it stopped.
  */
@@ -43,7 +44,7 @@ export async function buildCpuKernels(identity: CpuKernelsIdentity, workDir: str
   const library = join(workDir, "libggml-cpu.so");
   await copyFile(join(buildDir, "bin", "libggml-cpu.so"), library);
   const seconds = Math.round((Date.now() - started) / 1000);
-  await writeFile(join(workDir, "cpuKernels.json"), `${JSON.stringify({ key: identity.key, llamaCppCommit: identity.llamaCppCommit, buildSeconds: seconds }, null, 2)}\n`);
+  await writeCpuKernelsRecord(workDir, { key: identity.key, llamaCppCommit: identity.llamaCppCommit, buildSeconds: seconds });
   await rm(sourceDir, { recursive: true, force: true });
   await rm(buildDir, { recursive: true, force: true });
   log(`CPU kernels: compiled in ${seconds} s`);

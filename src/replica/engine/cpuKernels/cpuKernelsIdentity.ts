@@ -17,6 +17,8 @@ export interface CpuKernelsIdentity {
   readonly bundle: string;
   /** node-llama-cpp's prebuilt CPU binaries for this platform (the addon and libraries the kernels join). */
   readonly prebuiltDir: string;
+  /** node-llama-cpp's local-build folders (`<node-llama-cpp>/llama/localBuilds`): where a measurement stages its trials. */
+  readonly localBuilds: string;
   /**
    * The local-build folder node-llama-cpp looks for first when asked for `LLAMA_CPP_BUILD_OPTIONS`
    * (`<node-llama-cpp>/llama/localBuilds/<platform>-<arch>-<options hash>`).
@@ -43,16 +45,26 @@ export async function cpuKernelsIdentity(env: NodeJS.ProcessEnv = process.env): 
   }
   if (!existsSync(join(prebuiltDir, "llama-addon.node"))) return undefined;
   const [cmake, ninja] = await Promise.all([works("cmake", ["--version"]), works("ninja", ["--version"])]);
+  const localBuilds = join(base.nodeLlamaCppDir, "llama", "localBuilds");
   const cpu = createHash("sha256").update(`${base.compiler.command}\n${base.compiler.version ?? ""}\n${cpuSignature()}`).digest("hex").slice(0, 8);
   return {
     nodeLlamaCppVersion: base.nodeLlamaCppVersion,
     llamaCppCommit: base.llamaCppCommit,
     bundle: join(base.nodeLlamaCppDir, "llama", "gitRelease.bundle"),
     prebuiltDir,
-    localBuildDir: join(base.nodeLlamaCppDir, "llama", "localBuilds", `linux-x64-${optionsHash(LLAMA_CPP_BUILD_OPTIONS)}`),
+    localBuilds,
+    localBuildDir: localBuildDirFor(localBuilds, LLAMA_CPP_BUILD_OPTIONS),
     tools: { compiler: base.compiler.version !== undefined, cmake, git: true, ninja },
     key: `cpuKernels-${base.nodeLlamaCppVersion}-${base.llamaCppCommit.slice(0, 7)}-${cpu}`,
   };
+}
+
+/**
+ * The local-build folder under `localBuilds` that `getLlama({ build: "never", gpu: false, cmakeOptions: options })`
+ * loads when it holds a finished build (else it loads the prebuilt binaries).
+ */
+export function localBuildDirFor(localBuilds: string, options: Readonly<Record<string, string>>): string {
+  return join(localBuilds, `linux-x64-${optionsHash(options)}`);
 }
 
 /** node-llama-cpp's build folder hash of custom CMake options (getBuildFolderNameForBuildOptions, 3.22.1). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LLAMA_CPP_BUILD_OPTIONS } from "../llamaCppBuildOptions.js";
+import { assembleLocalBuild, removeLocalBuild } from "./assembleLocalBuild.js";
 import type { CpuKernelsIdentity } from "./cpuKernelsIdentity.js";
 
 /** Marker llmserve leaves in a local-build folder it assembled (and only then replaces or removes it). */
@@ -22,29 +22,27 @@ export function localBuildState(identity: CpuKernelsIdentity): LocalBuildState {
 }
 
 /**
- * Makes the CPU kernels built for this machine the ones node-llama-cpp loads: assembles, in the local-build folder
- * it looks for first (`CpuKernelsIdentity.localBuildDir`), its own prebuilt addon and libraries with `library` in
- * place of the generic `libggml-cpu-<variant>.so` files, so ggml loads `libggml-cpu.so`. A folder made by a real
- * local build (`npm run build:llama`) is left alone. Takes effect at the next `getLlama` (the next replica start).
+ * Makes the CPU kernels built for this machine the ones node-llama-cpp loads: assembles them (`assembleLocalBuild`)
+ * in the local-build folder it looks for first (`CpuKernelsIdentity.localBuildDir`), with llmserve's marker. A
+ * folder made by a real local build (`npm run build:llama`) is left alone. Takes effect at the next `getLlama` (the
+ * next replica start).
  */
 export async function installCpuKernels(identity: CpuKernelsIdentity, library: string): Promise<void> {
   if (localBuildState(identity) === "node-llama-cpp-build") return;
-  const staging = `${identity.localBuildDir}.llmserve-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
-  const release = join(staging, "Release");
-  await mkdir(release, { recursive: true });
-  for (const name of await readdir(identity.prebuiltDir)) {
-    if (name.startsWith("libggml-cpu-")) continue;
-    await copyFile(join(identity.prebuiltDir, name), join(release, name));
-  }
-  await copyFile(library, join(release, "libggml-cpu.so"));
-  const metadata = JSON.parse(await readFile(join(identity.prebuiltDir, "_nlcBuildMetadata.json"), "utf8")) as {
-    buildOptions: { customCmakeOptions: Record<string, string> };
-  };
-  metadata.buildOptions.customCmakeOptions = { ...LLAMA_CPP_BUILD_OPTIONS };
-  await writeFile(join(release, "_nlcBuildMetadata.json"), JSON.stringify(metadata));
-  await writeFile(join(release, CPU_KERNELS_MARKER), `${JSON.stringify({ key: identity.key, library }, null, 2)}\n`);
-  await writeFile(join(staging, "buildDone.status"), "");
-  await rm(identity.localBuildDir, { recursive: true, force: true });
-  await rename(staging, identity.localBuildDir);
+  await assembleLocalBuild(identity, {
+    library,
+    dir: identity.localBuildDir,
+    cmakeOptions: LLAMA_CPP_BUILD_OPTIONS,
+    markers: { [CPU_KERNELS_MARKER]: { key: identity.key, library } },
+  });
+}
+
+/**
+ * Takes back CPU kernels llmserve installed (its marker is there, whatever build key it names), so replicas started
+ * from now on load the prebuilt ones; a folder made by a real local build is left alone. True when one was removed.
+ */
+export async function uninstallCpuKernels(identity: CpuKernelsIdentity): Promise<boolean> {
+  if (!existsSync(join(identity.localBuildDir, "Release", CPU_KERNELS_MARKER))) return false;
+  await removeLocalBuild(identity.localBuildDir);
+  return true;
 }
