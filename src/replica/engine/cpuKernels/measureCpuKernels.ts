@@ -23,7 +23,7 @@ export interface MeasureCpuKernelsOptions {
   readonly alternations?: number;
   /** CPU time all timed decodes may use together (each process gets its share; at least one round each). Defaults to 20 s. */
   readonly budgetMs?: number;
-  /** The whole measurement, processes and model loads included, is abandoned after this. Defaults to 5 minutes. */
+  /** The whole measurement, processes and model loads included, is abandoned after this. Defaults to 3 minutes. */
   readonly wallLimitMs?: number;
 }
 
@@ -48,7 +48,7 @@ const TRIAL_MARKER = "llmserve-cpu-kernels-trial.json";
  */
 export async function measureCpuKernels(options: MeasureCpuKernelsOptions): Promise<CpuKernelsMeasurement> {
   const started = Date.now();
-  const deadline = started + (options.wallLimitMs ?? 300_000);
+  const deadline = started + (options.wallLimitMs ?? 180_000);
   const alternations = options.alternations ?? 3;
   const budgetMs = options.budgetMs ?? 20_000;
   const localBuilds = options.identity.localBuilds;
@@ -105,14 +105,22 @@ type ExpectedBackend = { readonly dir: string } | { readonly file: string };
 
 function runTrial(request: CpuKernelsTrialRequest, deadline: number): Promise<CpuKernelsTrial> {
   const timeout = deadline - Date.now();
-  if (timeout <= 0) return Promise.reject(new Error(`the measurement did not finish within its time limit`));
+  if (timeout <= 0) return Promise.reject(new Error("the measurement did not finish within its time limit"));
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [trialEntry(), JSON.stringify(request)], { timeout, killSignal: "SIGKILL", maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error === null) {
-        resolve(JSON.parse(stdout) as CpuKernelsTrial);
+        try {
+          resolve(JSON.parse(stdout) as CpuKernelsTrial);
+        } catch {
+          reject(new Error(`a measuring process printed no result: ${stdout.slice(0, 200)}`));
+        }
         return;
       }
-      const detail = error.killed ? "it did not finish within the measurement's time limit" : stderr.trim().split("\n").filter((line) => /error/i.test(line)).pop() ?? `exit ${error.code ?? error.signal}`;
+      if (error.killed) {
+        reject(new Error("the measurement did not finish within its time limit"));
+        return;
+      }
+      const detail = stderr.trim().split("\n").filter((line) => /error/i.test(line)).pop() ?? `exit ${error.code ?? error.signal}`;
       reject(new Error(`a measuring process failed: ${detail}`));
     });
   });

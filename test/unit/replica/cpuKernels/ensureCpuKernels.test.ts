@@ -7,6 +7,8 @@ import { cpuKernelsIdentity, type CpuKernelsIdentity } from "../../../../src/rep
 import type { CpuKernelsRecord, CpuKernelsVerdict } from "../../../../src/replica/engine/cpuKernels/cpuKernelsRecord.js";
 import { ensureCpuKernels } from "../../../../src/replica/engine/cpuKernels/ensureCpuKernels.js";
 import { CPU_KERNELS_MARKER } from "../../../../src/replica/engine/cpuKernels/installCpuKernels.js";
+import { measureCpuKernels } from "../../../../src/replica/engine/cpuKernels/measureCpuKernels.js";
+import { readProcessIdentity } from "../../../../src/process/processIdentity.js";
 
 const env = { ...process.env, LLMSERVE_CPU_KERNELS: "" };
 const identity = await cpuKernelsIdentity(env);
@@ -133,5 +135,23 @@ describe("ensureCpuKernels", () => {
     const outcome = await ensureCpuKernels({ home: join(root, "home"), log: () => undefined, env, identity: fake });
     expect(outcome).toMatchObject({ kind: "unmeasured" });
     expect(existsSync(fake.localBuilds)).toBe(false);
+  });
+
+  it("should sweep the trial folders of a measurement whose process is gone, and keep a live one's", async () => {
+    const root = tempDir();
+    const fake = fakeIdentity(root);
+    const trial = (name: string, holder: unknown): string => {
+      const dir = join(fake.localBuilds, name);
+      mkdirSync(join(dir, "Release"), { recursive: true });
+      writeFileSync(join(dir, "Release", "llmserve-cpu-kernels-trial.json"), JSON.stringify(holder));
+      return dir;
+    };
+    trial("linux-x64-abandoned", { pid: 2 ** 22 + 1, startTime: "gone" });
+    trial("linux-x64-live", readProcessIdentity(process.pid));
+    // The model does not exist: the first measuring process fails at once; the sweep came before it.
+    await expect(measureCpuKernels({ identity: fake, modelPath: join(root, "missing.gguf"), candidate: join(fake.prebuiltDir, "libggml-cpu-x64.so") })).rejects.toThrow(
+      /a measuring process failed/,
+    );
+    expect(readdirSync(fake.localBuilds)).toEqual(["linux-x64-live"]);
   });
 });

@@ -1,11 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cpuKernelsIdentity } from "../../../../src/replica/engine/cpuKernels/cpuKernelsIdentity.js";
 import type { CpuKernelsRecord } from "../../../../src/replica/engine/cpuKernels/cpuKernelsRecord.js";
 import { decideCpuKernels } from "../../../../src/replica/engine/cpuKernels/decideCpuKernels.js";
 import { ensureCpuKernels } from "../../../../src/replica/engine/cpuKernels/ensureCpuKernels.js";
+import { judgeCpuKernels } from "../../../../src/replica/engine/cpuKernels/judgeCpuKernels.js";
 import { measureCpuKernels } from "../../../../src/replica/engine/cpuKernels/measureCpuKernels.js";
 import { ensureBenchmarkModel } from "../../../models/ensureBenchmarkModel.js";
 
@@ -81,5 +82,15 @@ describe.skipIf(identity === undefined)("measureCpuKernels", () => {
     const decision = decideCpuKernels(measurement.prebuilt.processes, measurement.compiled.processes, { model: "small.gguf", batchTokens: measurement.batchTokens });
     expect(decision.batchRatio).toBeLessThan(0.9);
     expect(decision.kernels).toBe("compiled");
+  });
+
+  it("should stay on prebuilt, and say why, when no measurement can be made", async () => {
+    const x64 = join(identity!.prebuiltDir, "libggml-cpu-x64.so");
+    const broken = await judgeCpuKernels(identity!, x64, join(temp, "missing.gguf"), () => undefined);
+    expect(broken.kernels).toBe("prebuilt");
+    expect(broken.reason).toMatch(/^compiled kernels not measured on missing\.gguf \(a measuring process failed: .+\): staying on prebuilt$/);
+    const late = await judgeCpuKernels(identity!, x64, smallModel(), () => undefined, { wallLimitMs: 1 });
+    expect(late.reason).toBe(`compiled kernels not measured on ${basename(smallModel())} (the measurement did not finish within its time limit): staying on prebuilt`);
+    expect(late.measurement).toBeUndefined();
   });
 });
