@@ -88,7 +88,7 @@ export async function ensureCpuKernels(options: CpuKernelsBuildOptions): Promise
 
 const UNMEASURED =
   "compiled, not measured yet: the next replica on the CPU measures them against the prebuilt ones with its model " +
-  "(or: llmserve doctor --build-cpu-kernels --model FILE.gguf); until then replicas load the prebuilt ones";
+  "(or: llmserve doctor --build-cpu-kernels --model FILE.gguf); nothing switches to them before a measurement shows them faster";
 
 /** Under the key's lock: what another process decided meanwhile, else build (if needed), measure, record, apply. */
 async function buildAndJudge(identity: CpuKernelsIdentity, workDir: string, options: CpuKernelsBuildOptions): Promise<CpuKernelsBuildOutcome> {

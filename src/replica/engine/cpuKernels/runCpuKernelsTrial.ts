@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { getLlama, LlamaLogLevel, type LlamaContextSequence, type Token } from "node-llama-cpp";
 
 /** What one trial process is asked to do (its one argument, as JSON). */
@@ -73,19 +73,27 @@ async function cpuTimeOf(work: () => Promise<void>): Promise<number> {
   return Number(processCpuNs() - before) / 1e6;
 }
 
+const SCHEDSTAT = existsSync(`/proc/self/task/${process.pid}/schedstat`);
+
 /**
- * CPU time of all of this process's threads in ns, from the scheduler's own count (/proc/self/task/N/schedstat):
- * getrusage's figure (`process.cpuUsage`) is adjusted to stay monotonic and its deltas were seen 15% off.
+ * CPU time of all of this process's threads in ns, from the scheduler's own count (/proc/self/task/N/schedstat)
+ * where there is one: getrusage's figure (`process.cpuUsage`) is adjusted to stay monotonic and its deltas were seen
+ * 15% off.
  */
 function processCpuNs(): bigint {
-  try {
-    let total = 0n;
-    for (const task of readdirSync("/proc/self/task")) total += BigInt(readFileSync(`/proc/self/task/${task}/schedstat`, "utf8").split(" ")[0]!);
-    return total;
-  } catch {
+  if (!SCHEDSTAT) {
     const used = process.cpuUsage();
     return BigInt(used.user + used.system) * 1000n;
   }
+  let total = 0n;
+  for (const task of readdirSync("/proc/self/task")) {
+    try {
+      total += BigInt(readFileSync(`/proc/self/task/${task}/schedstat`, "utf8").split(" ")[0]!);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return total;
 }
 
 function sampleTokens(text: readonly Token[], count: number): Token[] {
