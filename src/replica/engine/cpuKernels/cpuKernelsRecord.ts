@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { EngineWeights } from "../../../protocol/EnginePath.js";
 import type { ProcessBests } from "./decideCpuKernels.js";
 
 /** CPU time of the two decode sizes with one set of kernels: the best of `rounds` runs in `alternations` processes. */
@@ -20,6 +21,8 @@ export interface CpuKernelsMeasurement {
   readonly model: string;
   readonly batchTokens: number;
   readonly threads: number;
+  /** Where the measuring processes had the weights (as a replica would: `planWeightsLoading`). */
+  readonly weights: readonly EngineWeights[];
   readonly alternations: number;
   readonly prebuilt: KernelsFigures;
   readonly compiled: KernelsFigures;

@@ -6,6 +6,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isSameProcess, readProcessIdentity, type ProcessIdentity } from "../../../process/processIdentity.js";
 import { LLAMA_CPP_BUILD_OPTIONS } from "../llamaCppBuildOptions.js";
+import { tunablesWithHugePages } from "../weights/hugePageTunables.js";
 import { assembleLocalBuild, removeLocalBuild } from "./assembleLocalBuild.js";
 import { localBuildDirFor, type CpuKernelsIdentity } from "./cpuKernelsIdentity.js";
 import type { CpuKernelsMeasurement, KernelsFigures } from "./cpuKernelsRecord.js";
@@ -93,6 +94,7 @@ export async function measureCpuKernels(options: MeasureCpuKernelsOptions): Prom
     model: options.modelPath,
     batchTokens: MEASURE_BATCH_TOKENS,
     threads: 1,
+    weights: [...new Set(sides.flatMap((side) => side.trials.map((trial) => trial.weights)))],
     alternations,
     prebuilt: prebuilt!,
     compiled: compiled!,
@@ -107,7 +109,9 @@ function runTrial(request: CpuKernelsTrialRequest, deadline: number): Promise<Cp
   const timeout = deadline - Date.now();
   if (timeout <= 0) return Promise.reject(new Error("the measurement did not finish within its time limit"));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [trialEntry(), JSON.stringify(request)], { timeout, killSignal: "SIGKILL", maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+    // glibc's huge-page tunable, as the controller starts replicas with: the weights land where a replica's do.
+    const env = { ...process.env, GLIBC_TUNABLES: tunablesWithHugePages(process.env["GLIBC_TUNABLES"]) };
+    execFile(process.execPath, [trialEntry(), JSON.stringify(request)], { env, timeout, killSignal: "SIGKILL", maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error === null) {
         try {
           resolve(JSON.parse(stdout) as CpuKernelsTrial);

@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { getLlama, LlamaLogLevel, type LlamaContextSequence, type Token } from "node-llama-cpp";
+import type { EngineWeights } from "../../../protocol/EnginePath.js";
+import { planWeightsLoading } from "../weights/planWeightsLoading.js";
 
 /** What one trial process is asked to do (its one argument, as JSON). */
 export interface CpuKernelsTrialRequest {
@@ -19,13 +21,15 @@ export interface CpuKernelsTrialRequest {
 export interface CpuKernelsTrial {
   /** The `libggml-cpu*.so` files mapped into the process (ggml unloads the variants it did not pick). */
   readonly libraries: readonly string[];
+  /** Where the weights were (a replica's choice, `planWeightsLoading`): huge pages or not change a decode's cost. */
+  readonly weights: EngineWeights;
   readonly oneTokenMs: readonly number[];
   readonly batchMs: readonly number[];
 }
 
 /**
  * Runs in a child process of `measureCpuKernels` (node-llama-cpp loads one set of binaries per process): loads the
- * model on the CPU with one thread and, round after round, clears the sequence, decodes `batchTokens` tokens in one
+ * model on the CPU with one thread, its weights placed as a replica's are, and, round after round, clears the sequence, decodes `batchTokens` tokens in one
  * batch and then one more token, each with logits for every token (as a decode step of that many streams has), and
  * records the process CPU time of each decode. A warm-up round (page faults of the first touch) is not counted.
  */
@@ -39,8 +43,10 @@ export async function runCpuKernelsTrial(request: CpuKernelsTrialRequest): Promi
     logLevel: LlamaLogLevel.error,
     logger: () => undefined,
   });
-  const model = await llama.loadModel({ modelPath: request.modelPath, gpuLayers: 0 });
+  const weightsPlan = await planWeightsLoading("cpu", request.modelPath);
+  const model = await llama.loadModel({ modelPath: request.modelPath, gpuLayers: 0, useMmap: weightsPlan.useMmap });
   const context = await model.createContext({ contextSize: 4 * request.batchTokens + 64, sequences: 1, threads: 1, failedCreationRemedy: false });
+  const { weights } = weightsPlan.observe();
   const sequence = context.getSequence();
   const tokens = sampleTokens(model.tokenize("The quick brown fox jumps over the lazy dog, then rests in the warm sun."), request.batchTokens);
   const round = async (): Promise<{ batch: number; one: number }> => {
@@ -60,7 +66,7 @@ export async function runCpuKernelsTrial(request: CpuKernelsTrialRequest): Promi
     oneTokenMs.push(one);
     spent += batch + one;
   }
-  return { libraries: loadedCpuBackends(), oneTokenMs, batchMs };
+  return { libraries: loadedCpuBackends(), weights, oneTokenMs, batchMs };
 }
 
 async function decode(sequence: LlamaContextSequence, tokens: readonly Token[]): Promise<void> {
