@@ -66,6 +66,8 @@ async function startServers(model, options, log) {
       threads: options.threads,
       slots: options.slots,
       contextPerSlot: options.contextPerSlot,
+      // e.g. "-lm none" (with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 in the environment: llama.cpp with huge-page weights)
+      extraArgs: (process.env.LLMSERVE_BENCH_LLAMA_SERVER_ARGS ?? "").split(" ").filter((arg) => arg !== ""),
     });
     servers["llama-server"] = { ...server, body: {}, note: server.args.join(" ") };
   }

@@ -43,6 +43,8 @@ export function doctorCommand(): Command {
         `CPU kernels: ${diagnosis.cpuKernels.kernels} (${diagnosis.cpuKernels.detail})`,
         `  what compiled kernels gain: ${diagnosis.cpuKernels.gain}`,
         ...(diagnosis.cpuKernels.fix !== null ? [`  next step: ${diagnosis.cpuKernels.fix}`] : []),
+        `weights: ${diagnosis.weights.placement} (${diagnosis.weights.detail})`,
+        ...(diagnosis.weights.fix !== null ? [`  to turn huge pages on: ${diagnosis.weights.fix}`] : []),
         "running replicas: llmserve status shows each one's engine path and warnings",
       ];
       process.stdout.write(`${lines.join("\n")}\n`);

@@ -6,6 +6,7 @@ import { CPU_KERNELS_TOOLS } from "./cpuKernels/ensureCpuKernels.js";
 import { localBuildState } from "./cpuKernels/installCpuKernels.js";
 import { fastDecodeBuildIdentity } from "./fastDecode/fastDecodeBuildIdentity.js";
 import { locateFastDecodeAddon } from "./fastDecode/locateFastDecodeAddon.js";
+import { transparentHugePagesMode } from "./weights/readWeightsHost.js";
 
 /** What `llmserve doctor` reports about the engine a replica started now would run. */
 export interface EngineDiagnosis {
@@ -25,6 +26,12 @@ export interface EngineDiagnosis {
     readonly fix: string | null;
     /** The decision on the kernels compiled for this machine, with its figures; null before one is made. */
     readonly verdict: CpuKernelsVerdict | null;
+  };
+  /** Where CPU replicas started by the controller keep their weights (`chooseWeightsLoading`). */
+  readonly weights: {
+    readonly placement: "huge pages" | "mapped";
+    readonly detail: string;
+    readonly fix: string | null;
   };
 }
 
@@ -52,6 +59,25 @@ export async function diagnoseEngine(home: string, env: NodeJS.ProcessEnv = proc
     compiler: identity.compiler.version ?? null,
     fastDecode,
     cpuKernels,
+    weights: diagnoseWeights(),
+  };
+}
+
+function diagnoseWeights(): EngineDiagnosis["weights"] {
+  const mode = transparentHugePagesMode();
+  if (mode === "always" || mode === "madvise") {
+    return {
+      placement: "huge pages",
+      detail:
+        `CPU replicas the controller starts read their weights into transparent huge pages (THP: ${mode}) when the model ` +
+        "takes at most half of the available memory, else they map the file; 10-16% more tokens/s than mapped on the 254M benchmark model",
+      fix: null,
+    };
+  }
+  return {
+    placement: "mapped",
+    detail: `CPU replicas map the model file: transparent huge pages are ${mode === "never" ? "off (THP: never)" : "not available here"}`,
+    fix: mode === "never" ? "echo madvise | sudo tee /sys/kernel/mm/transparent_hugepage/enabled (then restart the replicas)" : null,
   };
 }
 

@@ -20,7 +20,8 @@ export function anonymousHugePageBytes(): number {
   return kib === undefined ? 0 : Number(kib) * 1024;
 }
 
-function transparentHugePagesMode(): WeightsLoadingFacts["transparentHugePages"] {
+/** The transparent-huge-page mode in force (/sys/kernel/mm/transparent_hugepage/enabled); undefined off Linux. */
+export function transparentHugePagesMode(): WeightsLoadingFacts["transparentHugePages"] {
   // "always [madvise] never": the bracketed one is in force
   const selected = /\[(\w+)\]/.exec(readText("/sys/kernel/mm/transparent_hugepage/enabled") ?? "")?.[1];
   return selected === "always" || selected === "madvise" || selected === "never" ? selected : undefined;
