@@ -19,7 +19,8 @@ import { loadContextLock } from "./fastDecode/loadContextLock.js";
 import { sequenceOrderedBatching } from "./fastDecode/sequenceOrderedBatching.js";
 import type { Engine } from "./Engine.js";
 import { SequencePool } from "./SequencePool.js";
-import { planWeightsLoading } from "./weights/planWeightsLoading.js";
+import { planWeightsLoading, type WeightsPlan } from "./weights/planWeightsLoading.js";
+import { withWeightsLoadTurn } from "./weights/withWeightsLoadTurn.js";
 
 export interface LoadEngineOptions {
   onProgress?: (fraction: number) => void;
@@ -53,16 +54,21 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
   // LLAMA_CPP_BUILD_OPTIONS).
   log(`backend: ${llama.gpu === false ? "CPU" : llama.gpu}, threads ${settings.threads}, llama.cpp ${llama.buildType === "localBuild" ? "local build" : "prebuilt"}`);
 
-  const weightsPlan = await planWeightsLoading(llama.gpu === false ? "cpu" : llama.gpu, modelPath);
+  const backend = llama.gpu === false ? "cpu" : llama.gpu;
+  let weightsPlan: WeightsPlan;
   let model: LlamaModel;
   try {
-    model = await llama.loadModel({
-      modelPath,
-      gpuLayers: llama.gpu === false ? 0 : "auto",
-      useMmap: weightsPlan.useMmap,
-      ...(options.onProgress !== undefined ? { onLoadProgress: options.onProgress } : {}),
-      ...(options.signal !== undefined ? { loadSignal: options.signal } : {}),
-    });
+    ({ weightsPlan, model } = await withWeightsLoadTurn(backend, options.signal, async () => {
+      const plan = await planWeightsLoading(backend, modelPath);
+      const loaded = await llama.loadModel({
+        modelPath,
+        gpuLayers: backend === "cpu" ? 0 : "auto",
+        useMmap: plan.useMmap,
+        ...(options.onProgress !== undefined ? { onLoadProgress: options.onProgress } : {}),
+        ...(options.signal !== undefined ? { loadSignal: options.signal } : {}),
+      });
+      return { weightsPlan: plan, model: loaded };
+    }));
   } catch (error) {
     await llama.dispose();
     throw new ModelLoadError(describeLoadFailure(modelPath, error, recentLlamaLogs));
