@@ -12,6 +12,12 @@ export interface WeightsLoadingFacts {
   readonly availableBytes: number;
 }
 
+/**
+ * Below this a copy is not worth its memory: a few 2 MiB pages, part of them lost to alignment, and a model this
+ * small costs little to decode either way.
+ */
+const SMALL_MODEL_BYTES = 32 * 2 ** 20;
+
 export interface WeightsLoading {
   /** false: read the weights into this process's own memory; true: map the model file. */
   readonly useMmap: boolean;
@@ -27,6 +33,7 @@ export interface WeightsLoading {
  */
 export function chooseWeightsLoading(facts: WeightsLoadingFacts): WeightsLoading {
   if (facts.backend !== "cpu") return { useMmap: true, why: "the weights are offloaded to the GPU" };
+  if (facts.modelBytes < SMALL_MODEL_BYTES) return { useMmap: true, why: `the model is under ${mib(SMALL_MODEL_BYTES)}, too small for huge pages to pay` };
   const hugePages =
     facts.transparentHugePages === "always" || (facts.transparentHugePages === "madvise" && facts.mallocHugePages);
   if (!hugePages) {

@@ -19,6 +19,8 @@ describe("chooseWeightsLoading", () => {
     expect(chooseWeightsLoading({ ...cpu, mallocHugePages: false }).why).toMatch(/started without GLIBC_TUNABLES=glibc.malloc.hugetlb=1/);
     expect(chooseWeightsLoading({ ...cpu, availableBytes: 999 * MIB }).why).toBe("the model (500 MiB) is over half of the memory available (999 MiB)");
     expect(chooseWeightsLoading({ ...cpu, availableBytes: 1000 * MIB }).useMmap).toBe(false);
+    expect(chooseWeightsLoading({ ...cpu, modelBytes: 31 * MIB })).toEqual({ useMmap: true, why: "the model is under 32 MiB, too small for huge pages to pay" });
+    expect(chooseWeightsLoading({ ...cpu, modelBytes: 32 * MIB }).useMmap).toBe(false);
   });
 });
 
