@@ -69,7 +69,7 @@ function diagnoseWeights(): EngineDiagnosis["weights"] {
     return {
       placement: "huge pages",
       detail:
-        `CPU replicas the controller starts read their weights into transparent huge pages (THP: ${mode}) when the model ` +
+        `CPU replicas the controller starts read their weights into transparent huge pages (THP: ${mode}) when the model (32 MiB or more) ` +
         "takes at most half of the available memory, else they map the file; 10-16% more tokens/s than mapped on the 254M benchmark model",
       fix: null,
     };
