@@ -280,8 +280,9 @@ function listenFailure(spec: ControllerSpec, error: NodeJS.ErrnoException): stri
 /**
  * `llmserve replica --spec FILE` from this same installation (or the fixture named by LLMSERVE_REPLICA_ENTRY, in
  * tests), with the instance's replica token in its environment, and glibc's malloc set to ask for transparent huge
- * pages (read only at process start; a CPU replica copies its weights into them, see chooseWeightsLoading). The spec file is the deployment version's, resolved
- * when the config was loaded: a restart reads it, never the YAML as it is on disk now.
+ * pages (read only at process start; a CPU replica copies its weights into them, see chooseWeightsLoading). The spec
+ * file is the deployment version's, resolved when the config was loaded: a restart reads it, never the YAML as it is
+ * on disk now.
  */
 function replicaCommandIn(home: string, replicaToken: string): (spec: DeploymentSpec) => { file: string; args: string[]; env: Record<string, string> } {
   const entry = process.env["LLMSERVE_REPLICA_ENTRY"] ?? fileURLToPath(new URL("../../bin/llmserve.js", import.meta.url));
