@@ -74,6 +74,11 @@ for (const suite of suites) if (!SUITES.includes(suite)) throw new Error(`unknow
 const out = suites.length === 1 ? values.out : undefined;
 
 if (values.installed !== undefined) process.env.LLMSERVE_BENCH_INSTALLED = path.resolve(values.installed);
+// Each bench runs from a fresh LLMSERVE_HOME, where a CPU replica would compile and measure the CPU kernels in the
+// background (minutes of CPU) while being timed. The kernels replicas load are unchanged by this: node-llama-cpp's
+// prebuilt ones, or the compiled ones a verdict installed. Set LLMSERVE_CPU_KERNELS to anything else to allow it.
+process.env.LLMSERVE_CPU_KERNELS ??= "prebuilt";
+console.error(`llmserve: background CPU-kernel build and measurement in bench replicas: ${process.env.LLMSERVE_CPU_KERNELS === "prebuilt" ? "off (LLMSERVE_CPU_KERNELS=prebuilt)" : "on"}`);
 if (!values["no-build"] && values.installed === undefined) {
   execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
   execFileSync(process.execPath, ["scripts/buildFastDecode.mjs"], { cwd: root, stdio: "inherit" });
