@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createReasoningParser } from "../reasoning/createReasoningParser.js";
 import { resolveModelPath } from "./download/resolveModelPath.js";
 import { createEmbeddingsService } from "./embeddings/createEmbeddingsService.js";
-import { ensureCpuKernels } from "./engine/cpuKernels/ensureCpuKernels.js";
+import { describeVerdict, ensureCpuKernels } from "./engine/cpuKernels/ensureCpuKernels.js";
 import { locateFastDecodeAddon } from "./engine/fastDecode/locateFastDecodeAddon.js";
 import { loadFastDecodeAddon, type FastDecodeAddonLoad } from "./engine/fastDecode/loadFastDecodeAddon.js";
 import { loadEngine } from "./engine/loadEngine.js";
@@ -210,7 +210,7 @@ async function decideCpuKernelsInBackground(settings: ReplicaSettings, modelPath
           : outcome.change === "removed"
             ? "; compiled ones installed earlier were removed, replicas started from now on load the prebuilt ones"
             : "";
-      log(`CPU kernels: ${outcome.verdict.reason}${outcome.measuredNow ? "" : " (measured earlier)"}${change}`);
+      log(`CPU kernels: ${describeVerdict(outcome)}${change}`);
       return;
     }
     case "busy":

@@ -52,14 +52,14 @@ export function doctorCommand(): Command {
 }
 
 async function buildCpuKernelsNow(home: string, model: string | undefined): Promise<void> {
-  const { ensureCpuKernels } = await import("../../replica/engine/cpuKernels/ensureCpuKernels.js");
+  const { describeVerdict, ensureCpuKernels } = await import("../../replica/engine/cpuKernels/ensureCpuKernels.js");
   const outcome = await ensureCpuKernels({
     home,
     log: (line) => process.stderr.write(`${line}\n`),
     env: { ...process.env, LLMSERVE_CPU_KERNELS: "" },
     ...(model !== undefined ? { modelPath: model, remeasure: true } : {}),
   });
-  const summary = outcome.kind === "decided" ? `${outcome.verdict.reason}${outcome.measuredNow ? "" : " (measured earlier)"}` : `${outcome.kind} (${outcome.reason})`;
+  const summary = outcome.kind === "decided" ? describeVerdict(outcome) : `${outcome.kind} (${outcome.reason})`;
   process.stderr.write(`CPU kernels: ${summary}\n`);
   if (outcome.kind === "failed") process.exitCode = 1;
 }

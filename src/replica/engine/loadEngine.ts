@@ -19,8 +19,8 @@ import { loadContextLock } from "./fastDecode/loadContextLock.js";
 import { sequenceOrderedBatching } from "./fastDecode/sequenceOrderedBatching.js";
 import type { Engine } from "./Engine.js";
 import { SequencePool } from "./SequencePool.js";
-import { planWeightsLoading, type WeightsPlan } from "./weights/planWeightsLoading.js";
-import { withWeightsLoadTurn } from "./weights/withWeightsLoadTurn.js";
+import { loadModelWeights } from "./weights/loadModelWeights.js";
+import type { WeightsPlan } from "./weights/planWeightsLoading.js";
 
 export interface LoadEngineOptions {
   onProgress?: (fraction: number) => void;
@@ -54,20 +54,12 @@ export async function loadEngine(settings: ReplicaSettings, modelPath: string, o
   // LLAMA_CPP_BUILD_OPTIONS).
   log(`backend: ${llama.gpu === false ? "CPU" : llama.gpu}, threads ${settings.threads}, llama.cpp ${llama.buildType === "localBuild" ? "local build" : "prebuilt"}`);
 
-  const backend = llama.gpu === false ? "cpu" : llama.gpu;
   let weightsPlan: WeightsPlan;
   let model: LlamaModel;
   try {
-    ({ weightsPlan, model } = await withWeightsLoadTurn(backend, options.signal, async () => {
-      const plan = await planWeightsLoading(backend, modelPath);
-      const loaded = await llama.loadModel({
-        modelPath,
-        gpuLayers: backend === "cpu" ? 0 : "auto",
-        useMmap: plan.useMmap,
-        ...(options.onProgress !== undefined ? { onLoadProgress: options.onProgress } : {}),
-        ...(options.signal !== undefined ? { loadSignal: options.signal } : {}),
-      });
-      return { weightsPlan: plan, model: loaded };
+    ({ plan: weightsPlan, model } = await loadModelWeights(llama, modelPath, {
+      ...(options.onProgress !== undefined ? { onLoadProgress: options.onProgress } : {}),
+      ...(options.signal !== undefined ? { loadSignal: options.signal } : {}),
     }));
   } catch (error) {
     await llama.dispose();

@@ -67,9 +67,10 @@ export async function ensureCpuKernels(options: CpuKernelsBuildOptions): Promise
   const workDir = join(options.home, "llama", identity.key);
   const library = join(workDir, "libggml-cpu.so");
   try {
-    const known = readCpuKernelsRecord(workDir)?.verdict;
+    const record = readCpuKernelsRecord(workDir);
+    const known = record?.verdict;
     if (known !== undefined && options.remeasure !== true) return { kind: "decided", verdict: known, measuredNow: false, change: await applyVerdict(identity, library, known) };
-    const built = existsSync(library) && readCpuKernelsRecord(workDir) !== undefined;
+    const built = existsSync(library) && record !== undefined;
     if (!built && (!identity.tools.compiler || !identity.tools.cmake)) {
       return { kind: "failed", reason: `the CPU kernels cannot be compiled here: they need ${CPU_KERNELS_TOOLS}` };
     }
@@ -84,6 +85,11 @@ export async function ensureCpuKernels(options: CpuKernelsBuildOptions): Promise
   } catch (error) {
     return { kind: "failed", reason: messageOf(error) };
   }
+}
+
+/** A decided outcome in one line: the verdict's reason, and whether it was measured now or found recorded. */
+export function describeVerdict(outcome: Extract<CpuKernelsBuildOutcome, { kind: "decided" }>): string {
+  return `${outcome.verdict.reason}${outcome.measuredNow ? "" : " (measured earlier)"}`;
 }
 
 const UNMEASURED =

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { getLlama, LlamaLogLevel, type LlamaContextSequence, type Token } from "node-llama-cpp";
 import type { EngineWeights } from "../../../protocol/EnginePath.js";
-import { planWeightsLoading } from "../weights/planWeightsLoading.js";
-import { withWeightsLoadTurn } from "../weights/withWeightsLoadTurn.js";
+import { loadModelWeights } from "../weights/loadModelWeights.js";
 
 /** What one trial process is asked to do (its one argument, as JSON). */
 export interface CpuKernelsTrialRequest {
@@ -44,11 +43,7 @@ export async function runCpuKernelsTrial(request: CpuKernelsTrialRequest): Promi
     logLevel: LlamaLogLevel.error,
     logger: () => undefined,
   });
-  // In turn with the replicas' loads, as theirs are: a copy here lowers the memory they see.
-  const { weightsPlan, model } = await withWeightsLoadTurn("cpu", undefined, async () => {
-    const plan = await planWeightsLoading("cpu", request.modelPath);
-    return { weightsPlan: plan, model: await llama.loadModel({ modelPath: request.modelPath, gpuLayers: 0, useMmap: plan.useMmap }) };
-  });
+  const { plan: weightsPlan, model } = await loadModelWeights(llama, request.modelPath);
   const context = await model.createContext({ contextSize: 4 * request.batchTokens + 64, sequences: 1, threads: 1, failedCreationRemedy: false });
   const { weights } = weightsPlan.observe();
   const sequence = context.getSequence();
